@@ -1,0 +1,53 @@
+"""Text normalisation shared by the duplicate fingerprints and the urgency model's features.
+
+French social-media spelling varies (accents dropped, capitals, letters repeated, emoji, URLs), so both the
+fingerprints and the model see a canonical form: lower case, no accents, URLs and @mentions replaced by
+placeholders, runs of the same character shortened.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
+_MENTION = re.compile(r"@\w+")
+_RT_PREFIX = re.compile(r"^(?:\s*rt\s+@\w+\s*:?\s*)+", re.IGNORECASE)
+_REPEAT = re.compile(r"(.)\1{2,}")
+_SPACE = re.compile(r"\s+")
+_TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+# Ligatures and letters that NFKD leaves alone but people type both ways.
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
+
+
+def strip_accents(text: str) -> str:
+    """``"Hôpital Saint-Louis"`` → ``"Hopital Saint-Louis"``; non-Latin scripts are kept."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Canonical text for features: lower case, no accents, ``URL``/``@user`` placeholders.
+
+    Emoji and punctuation are kept (they carry tone); runs of three or more equal characters are cut
+    to two (``"aidezzzz!!!!"`` → ``"aidezz!!"``).
+    """
+    out = strip_accents(text.lower())
+    out = _URL.sub(" URL ", out)
+    out = _MENTION.sub("@user", out)
+    out = _REPEAT.sub(r"\1\1", out)
+    return _SPACE.sub(" ", out).strip()
+
+
+def fold_for_dedupe(text: str) -> str:
+    """Text with everything a repost changes removed: RT prefixes, URLs, mentions, trailing hashtags,
+    emoji, punctuation and case. Two messages with the same folded text are exact reposts."""
+    out = _RT_PREFIX.sub("", text)
+    out = _URL.sub(" ", out)
+    out = _MENTION.sub(" ", out)
+    out = _TRAILING_TAGS.sub("", out)
+    out = strip_accents(out.lower())
+    out = _REPEAT.sub(r"\1\1", out)
+    return _SPACE.sub(" ", _NOT_WORD.sub(" ", out.replace("_", " "))).strip()

@@ -1,0 +1,34 @@
+"""Triage of a batch: scored messages → decisions (route, fingerprint, the item the agent will see)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from classifiers.dedupe import fingerprint
+from classifiers.message import Message
+from classifiers.routing import Route, RoutingPolicy
+
+if TYPE_CHECKING:
+    from classifiers.urgency import Score
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with one message: where it goes and how to recognise its reposts."""
+
+    message: Message
+    score: Score
+    route: Route
+    fingerprint: str | None
+
+
+def decide(messages: Sequence[Message], scores: Sequence[Score], policy: RoutingPolicy) -> list[Decision]:
+    """Pair each message with its score, route it, and fingerprint it for duplicate folding."""
+    if len(messages) != len(scores):
+        raise ValueError(f"{len(messages)} messages but {len(scores)} scores")
+    return [
+        Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text))
+        for m, s in zip(messages, scores, strict=True)
+    ]

@@ -1,0 +1,126 @@
+"""The faust application: built by a factory, agents registered explicitly, no module-level app.
+
+``create_app(settings)`` returns a configured ``faust.App``; ``register_agents(app, deps)`` adds the triage
+agent (raw topics → :class:`streams.pipeline.Triage`) and the lease reaper. The agent is thin: convert faust
+events to records, call the batch core, and only then let ``take_events`` acknowledge the offsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faust
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from streams.networks import NETWORKS
+from streams.pipeline import OutRecord, Record, Triage
+from streams.queues import QueueStore
+from streams.settings import Settings
+
+log = logging.getLogger("vigie.worker")
+
+RETRYABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+EXIT_UNEXPECTED = 70
+
+
+def create_app(settings: Settings) -> faust.App:
+    datadir = settings.worker_datadir or Path(tempfile.gettempdir()) / f"vigie-{settings.group_id}"
+    return faust.App(
+        settings.group_id,
+        broker=settings.kafka_url,
+        key_serializer="raw",
+        value_serializer="raw",
+        # Tansu and aiokafka do not manage Kafka transactions together; Vigie's Redis writes are
+        # idempotent, so at-least-once delivery gives exactly-once effects.
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_disable_leader=True,
+        producer_acks=-1,
+        web_enabled=False,
+        store="memory://",
+        datadir=str(datadir),
+    )
+
+
+@dataclass
+class WorkerDeps:
+    """What the agents need, built by the ``vigie worker`` command (or a test) and passed in."""
+
+    settings: Settings
+    make_triage: Callable[[Any], Triage]  # sink → Triage, called once inside the event loop
+    store: QueueStore
+
+
+class FaustSink:
+    """Publishes the pipeline's output through the app's producer and waits until the broker has it."""
+
+    def __init__(self, app: faust.App) -> None:
+        self.app = app
+        self._topics: dict[str, Any] = {}
+
+    def _topic(self, name: str) -> Any:
+        if name not in self._topics:
+            self._topics[name] = self.app.topic(name, key_serializer="raw", value_serializer="raw")
+        return self._topics[name]
+
+    async def send(self, records: Sequence[OutRecord]) -> None:
+        futures = [
+            await self._topic(r.topic).send(key=r.key, value=r.value, headers=list(r.headers), force=True)
+            for r in records
+        ]
+        await asyncio.gather(*futures)
+
+
+def _record(event: Any) -> Record:
+    msg = event.message
+    return Record(topic=msg.topic, partition=msg.partition, offset=msg.offset, value=msg.value or b"",
+                  key=msg.key, timestamp=msg.timestamp, headers=dict(msg.headers or ()))
+
+
+def register_agents(app: faust.App, deps: WorkerDeps) -> None:
+    settings = deps.settings
+    raw_topics = [settings.raw_topic(n) for n in NETWORKS] + [f"{settings.topic_prefix}.raw"]
+    source = app.topic(*raw_topics, key_serializer="raw", value_serializer="raw")
+
+    @app.agent(source, name="triage")
+    async def triage(stream: Any) -> None:
+        pipeline = deps.make_triage(FaustSink(app))
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            await _process_until_done(pipeline, [_record(e) for e in events])
+
+    @app.timer(interval=1.0, name="reap_leases")
+    async def reap_leases() -> None:
+        try:
+            await deps.store.reap()
+        except RETRYABLE as exc:
+            log.warning("lease reaper: redis unavailable (%s)", type(exc).__name__)
+
+
+async def _process_until_done(pipeline: Triage, records: list[Record]) -> None:
+    """Retry the (idempotent) batch while Redis or Kafka is unreachable; on any other error stop the
+    process at once, before faust can acknowledge the batch — it will be replayed by the next worker."""
+    delay = 0.5
+    while True:
+        try:
+            await pipeline.process(records)
+            return
+        except RETRYABLE as exc:
+            log.warning("batch of %d not written (%s); retrying in %.1fs", len(records), exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+        except Exception:
+            log.exception("unexpected error in a batch of %d records; exiting without committing", len(records))
+            logging.shutdown()
+            os._exit(EXIT_UNEXPECTED)

@@ -1,0 +1,85 @@
+"""The ``vigie`` command. Every option falls back to a ``VIGIE_*`` environment variable (shown in --help);
+Settings are built once here and passed down."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from streams.cliutil import echo_json, make_settings, settings_options
+from streams.desk_cli import desk
+
+
+@click.group()
+@click.version_option(package_name="vigie")
+def main() -> None:
+    """Vigie: crisis-surge message triage (Kafka → dedupe → urgency model → Redis priority queues)."""
+
+
+@main.command()
+@click.option("--messages", "-n", default=2000, show_default=True, help="How many records to replay.")
+@click.option("--seed", default=13, show_default=True, help="Generator seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
+@click.option("--model-path", type=click.Path(path_type=Path), default=None, envvar="VIGIE_MODEL_PATH",
+              show_envvar=True, help="Urgency model artifact folder.")
+def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> None:
+    """Run the whole pipeline on the embedded broker and Redis, replay a surge, report, clean up."""
+    from streams.demo import run_demo
+
+    settings = make_settings(model_path=model_path)
+
+    def say(text: str) -> None:
+        if not as_json:
+            click.echo(text, nl=False, err=True)
+
+    result = run_demo(settings, messages=messages, seed=seed, say=say)
+    summary = result.summary()
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(f"{summary['produced']} records replayed in {summary['seconds']}s "
+               f"({summary['throughput_per_second']}/s end to end, worker RSS {summary['worker_rss_mb']} MB)")
+    click.echo(f"  enqueued {summary['enqueued']}  duplicates {summary['duplicates']} "
+               f"{summary['duplicates_by_kind']}  dead letters {summary['dead_letters']} "
+               f"{summary['dead_letters_by_reason']}  nothing to triage {summary['ignored']}")
+    click.echo("  queue                  depth")
+    for queue, depth in summary["queues"].items():
+        click.echo(f"  {queue:<22} {depth:>5}")
+
+
+@main.command()
+@settings_options
+@click.option("--loglevel", default="WARN", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARN", "ERROR"], case_sensitive=False))
+def worker(loglevel: str, **overrides: Any) -> None:
+    """Run a stream processor: consume the raw topics, triage, enqueue into Redis."""
+    from streams.worker import run_worker
+
+    sys.argv = [sys.argv[0], "worker"]  # faust's Worker parses argv itself
+    run_worker(make_settings(**overrides), loglevel=loglevel.upper())
+
+
+@main.command()
+@settings_options
+@click.option("--json", "as_json", is_flag=True)
+def check(as_json: bool, **overrides: Any) -> None:
+    """Say what is reachable (Kafka, Redis, topics, model) and what is not; exit 1 if anything is not."""
+    from streams.check import run_checks
+
+    results = run_checks(make_settings(**overrides))
+    if as_json:
+        echo_json(results)
+    else:
+        for name, (ok, detail) in results.items():
+            click.echo(f"{'ok ' if ok else 'NO '} {name:<8} {detail}")
+    sys.exit(0 if all(ok for ok, _ in results.values()) else 1)
+
+
+main.add_command(desk)
+
+
+if __name__ == "__main__":
+    main()

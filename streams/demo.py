@@ -1,0 +1,188 @@
+"""``vigie demo``: the whole pipeline on the embedded default, from a fresh machine, in one command.
+
+Starts Tansu and redis-server as child processes, creates the topics, starts one ``vigie worker`` process,
+replays a synthetic surge (:mod:`streams.generator`) with kafka-python, waits until every produced record
+is accounted for in Redis, prints what landed where, and stops everything it started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaProducer
+
+from streams.embedded import EmbeddedKafka, EmbeddedRedis, _die_with_parent, free_port
+from streams.generator import Generated, surge
+from streams.networks import NETWORKS, render
+from streams.pipeline import NETWORK_HEADER
+from streams.queues import QueueStore, connect
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_redelivery", "dead_letters", "ignored")
+
+
+@dataclass
+class DemoResult:
+    produced: int
+    counters: dict[str, int]
+    queues: dict[str, int]
+    seconds: float
+    drain_seconds: float
+    worker_rss_mb: float | None
+
+    def summary(self) -> dict[str, Any]:
+        c = self.counters
+        return {
+            "produced": self.produced,
+            "enqueued": c.get("enqueued", 0),
+            "duplicates": c.get("duplicates_exact", 0) + c.get("duplicates_redelivery", 0),
+            "dead_letters": c.get("dead_letters", 0),
+            "ignored": c.get("ignored", 0),
+            "duplicates_by_kind": {"exact": c.get("duplicates_exact", 0),
+                                   "redelivery": c.get("duplicates_redelivery", 0)},
+            "dead_letters_by_reason": {k.split(":", 1)[1]: v for k, v in sorted(c.items())
+                                       if k.startswith("dead_letters:")},
+            "queues": self.queues,
+            "seconds": round(self.seconds, 2),
+            "throughput_per_second": round(self.produced / self.seconds, 1) if self.seconds else None,
+            "drain_per_second": round(self.produced / self.drain_seconds, 1) if self.drain_seconds else None,
+            "worker_rss_mb": self.worker_rss_mb,
+        }
+
+
+def encode(g: Generated, settings: Settings) -> tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]:
+    """A generated message → (topic, key, value, headers) as a network gateway would produce it."""
+    if g.message is None:  # malformed on purpose
+        assert g.raw is not None
+        if g.network in NETWORKS:
+            return settings.raw_topic(g.network), None, g.raw, []
+        return f"{settings.topic_prefix}.raw", None, g.raw, [(NETWORK_HEADER, g.network.encode())]
+    m = g.message
+    key = (m.conversation_id or m.author_id).encode()
+    return settings.raw_topic(m.network.value), key, render(m), []
+
+
+def produce(settings: Settings, records: Iterator[Generated], on_progress: Callable[[int], None]) -> int:
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=10,
+                             batch_size=256 * 1024, max_request_size=2 * 1024 * 1024)
+    n = 0
+    try:
+        for g in records:
+            topic, key, value, headers = encode(g, settings)
+            producer.send(topic, value=value, key=key, headers=headers)
+            n += 1
+            if n % 500 == 0:
+                on_progress(n)
+        producer.flush()
+    finally:
+        producer.close()
+    on_progress(n)
+    return n
+
+
+def rss_mb(pid: int) -> float | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def start_worker(settings: Settings, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("wb") as log:
+        return subprocess.Popen(  # noqa: S603 - our own CLI, same interpreter
+            [sys.executable, "-m", "streams.cli", "worker"], env={**os.environ, **env}, stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,  # noqa: PLW1509
+        )
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    return {
+        "VIGIE_KAFKA_URL": settings.kafka_url, "VIGIE_REDIS_URL": settings.redis_url,
+        "VIGIE_TOPIC_PREFIX": settings.topic_prefix, "VIGIE_KEY_PREFIX": settings.key_prefix,
+        "VIGIE_GROUP_ID": settings.group_id, "VIGIE_PARTITIONS": str(settings.partitions),
+        "VIGIE_MODEL_PATH": str(settings.model_path), "VIGIE_METRICS_PORT": str(settings.metrics_port),
+        "VIGIE_SESSION_TIMEOUT": str(settings.session_timeout),
+        "VIGIE_HEARTBEAT_INTERVAL": str(settings.heartbeat_interval),
+    }
+
+
+async def wait_accounted(store: QueueStore, produced: int, timeout: float, worker: subprocess.Popen[bytes],
+                         on_progress: Callable[[int], None]) -> tuple[dict[str, int], float]:
+    """Wait until every produced record is counted; returns the counters and the seconds from the first
+    counted record to the last (the drain time, without the worker's start-up)."""
+    deadline = time.monotonic() + timeout
+    first: float | None = None
+    while True:
+        counters = await store.counters()
+        done = sum(counters.get(k, 0) for k in ACCOUNTED)
+        if done and first is None:
+            first = time.monotonic()
+        on_progress(done)
+        if done >= produced:
+            return counters, time.monotonic() - (first or time.monotonic())
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited with code {worker.returncode}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {done} of {produced} records accounted for after {timeout:.0f}s")
+        await asyncio.sleep(0.1)
+
+
+def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], None]) -> DemoResult:
+    with contextlib.ExitStack() as stack:
+        say("starting the embedded broker (Tansu) and Redis …")
+        kafka = stack.enter_context(EmbeddedKafka())
+        redis_server = stack.enter_context(EmbeddedRedis())
+        settings = base.model_copy(update={"kafka_url": kafka.url, "redis_url": redis_server.url,
+                                           "metrics_port": free_port()})
+        ensure_topics(settings)
+        logdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vigie-demo-")))
+        worker = start_worker(settings, worker_env(settings), logdir / "worker.log")
+        stack.callback(_stop, worker)
+        say(f"worker pid {worker.pid} started; metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
+        try:
+            return asyncio.run(_drive(settings, worker, messages, seed, say))
+        except Exception:
+            tail = (logdir / "worker.log").read_text(errors="replace").splitlines()[-30:]
+            say("worker log (last lines):\n" + "\n".join(tail))
+            raise
+
+
+async def _drive(settings: Settings, worker: subprocess.Popen[bytes], messages: int, seed: int,
+                 say: Callable[[str], None]) -> DemoResult:
+    store = connect(settings)
+    try:
+        started = time.monotonic()
+        produced = await asyncio.to_thread(
+            produce, settings, surge(messages, seed=seed), lambda n: say(f"\rproduced {n}/{messages}"))
+        say(f"\nproduced {produced} records in {time.monotonic() - started:.1f}s; waiting for the worker …")
+        counters, drain = await wait_accounted(store, produced, 120 + produced / 100, worker,
+                                               lambda n: say(f"\raccounted for {n}/{produced}"))
+        seconds = time.monotonic() - started
+        say("\n")
+        depths = await store.depths()
+        return DemoResult(produced, counters, {q: int(v["depth"]) for q, v in depths.items()}, seconds, drain,
+                          rss_mb(worker.pid))
+    finally:
+        await store.redis.aclose()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,57 @@
+"""One frozen Settings object, read from ``VIGIE_*`` environment variables once, in the CLI.
+
+Library code receives a ``Settings`` and never reads ``os.environ`` itself. Every default is here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field ``foo_bar`` is read from ``VIGIE_FOO_BAR``."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIE_", frozen=True, extra="forbid")
+
+    kafka_url: str = Field("kafka://127.0.0.1:9092", description="Kafka bootstrap servers as a kafka:// DSN")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis DSN (redis://, rediss://, unix://)")
+    topic_prefix: str = Field("vigie", description="Topics are <prefix>.raw.<network>, .triaged, .deadletter")
+    key_prefix: str = Field("vigie", description="Redis keys are {<prefix>}:...; the braces are a hash tag")
+    group_id: str = Field("vigie-triage", description="Kafka consumer group of the stream processors")
+    partitions: int = Field(4, ge=1, description="Partitions per raw topic when Vigie creates it")
+    replication_factor: int = Field(1, ge=1, description="Replication factor when Vigie creates topics")
+    model_path: Path = Field(REPO_ROOT / "models" / "urgency-v1", description="Urgency model artifact folder")
+    data_dir: Path = Field(REPO_ROOT.parent / "shared" / "data", description="Labelled data for training")
+    batch_size: int = Field(500, ge=1, description="Max records per processing batch")
+    batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill")
+    lease_seconds: int = Field(300, ge=1, description="How long a claimed item stays leased")
+    dedupe_window_seconds: int = Field(6 * 3600, ge=1, description="How long reposts fold into an item")
+    identity_ttl_seconds: int = Field(48 * 3600, ge=1, description="How long a redelivery is recognised")
+    resolved_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, description="How long resolved items are kept")
+    max_payload_bytes: int = Field(64_000, ge=1, description="Larger records are dead-lettered")
+    metrics_port: int = Field(9464, ge=0, description="Port of the worker's /metrics (0 = off)")
+    metrics_host: str = Field("127.0.0.1", description="Address /metrics binds to (0.0.0.0 in a pod)")
+    worker_datadir: Path | None = Field(None, description="faust's data directory (default: a temp folder)")
+    session_timeout: float = Field(6.0, gt=0, description="Consumer group session timeout, seconds")
+    heartbeat_interval: float = Field(1.0, gt=0, description="Consumer group heartbeat interval, seconds")
+
+    def raw_topic(self, network: str) -> str:
+        return f"{self.topic_prefix}.raw.{network}"
+
+    @property
+    def triaged_topic(self) -> str:
+        return f"{self.topic_prefix}.triaged"
+
+    @property
+    def deadletter_topic(self) -> str:
+        return f"{self.topic_prefix}.deadletter"
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        """``kafka://a:9092,b:9092`` → ``a:9092,b:9092`` (what kafka-python and aiokafka take)."""
+        return self.kafka_url.removeprefix("kafka://")

@@ -1,0 +1,46 @@
+"""``vigie worker``: wire Settings → model, Redis, metrics, faust app, and run until stopped."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry, start_http_server
+
+from classifiers.routing import RoutingPolicy
+from classifiers.urgency import UrgencyModel
+from streams.app import WorkerDeps, create_app, register_agents
+from streams.metrics import Metrics
+from streams.pipeline import Triage
+from streams.queues import connect
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+
+def build_worker(settings: Settings, registry: CollectorRegistry) -> faust.App:
+    """Everything a worker needs, loaded once: the model, the Redis store, the metrics, the app."""
+    model = UrgencyModel.load(settings.model_path)
+    metrics = Metrics.create(registry)
+    metrics.model.info({"version": model.version})
+    policy = RoutingPolicy()
+    store = connect(settings, policy)
+
+    def make_triage(sink: Any) -> Triage:
+        return Triage(model=model, store=store, sink=sink, policy=policy, metrics=metrics,
+                      raw_topic_prefix=f"{settings.topic_prefix}.raw", triaged_topic=settings.triaged_topic,
+                      deadletter_topic=settings.deadletter_topic, max_payload_bytes=settings.max_payload_bytes)
+
+    app = create_app(settings)
+    register_agents(app, WorkerDeps(settings=settings, make_triage=make_triage, store=store))
+    return app
+
+
+def run_worker(settings: Settings, loglevel: str = "WARN") -> None:
+    logging.basicConfig(level=loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ensure_topics(settings)
+    registry = CollectorRegistry()
+    app = build_worker(settings, registry)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
+    faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

@@ -1,0 +1,17 @@
+from classifiers.dedupe import fingerprint
+
+
+def test_reposts_share_a_fingerprint() -> None:
+    a = fingerprint("Le métro est fermé à République ?")
+    b = fingerprint("RT @x: le metro est ferme a republique ??? 🙏 #Paris")
+    assert a is not None and a == b
+
+
+def test_different_streets_differ() -> None:
+    assert fingerprint("fusillade en cours rue de Charonne") != fingerprint("fusillade en cours rue de la Roquette")
+
+
+def test_short_texts_are_never_folded() -> None:
+    """Two people writing "aidez nous svp" are two people, not a repost."""
+    assert fingerprint("aidez nous svp") is None
+    assert fingerprint("🙏🙏🙏") is None

@@ -1,0 +1,26 @@
+from classifiers.normalize import fold_for_dedupe, normalize, strip_accents
+
+
+def test_strip_accents_keeps_letters_and_other_scripts() -> None:
+    assert strip_accents("Hôpital Saint-Louis, cœur, réserve") == "Hopital Saint-Louis, coeur, reserve"
+    assert strip_accents("مساعدة") == "مساعدة"
+
+
+def test_normalize_lowercases_and_replaces_urls_and_mentions() -> None:
+    text = "AIDEZ NOUS on est bloqués!!!!! https://t.co/xYz @Police_Nationale"
+    assert normalize(text) == "aidez nous on est bloques!! URL @user"
+
+
+def test_fold_makes_reposts_equal() -> None:
+    original = "Urgent on recherche Camille, vue pour la dernière fois à Bastille"
+    reposts = [
+        "RT @lea_75: Urgent on recherche Camille, vue pour la dernière fois à Bastille 😢😢 https://t.co/a1",
+        "URGENT ON RECHERCHE CAMILLE vue pour la derniere fois a bastille !!! #Paris #13novembre",
+        "rt @a: RT @b: urgent on recherche camille... vue pour la dernière fois à Bastille",
+    ]
+    assert {fold_for_dedupe(r) for r in reposts} == {fold_for_dedupe(original)}
+
+
+def test_fold_keeps_places_and_numbers_apart() -> None:
+    assert fold_for_dedupe("fusillade rue de Charonne") != fold_for_dedupe("fusillade rue de la Roquette")
+    assert fold_for_dedupe("on est 15 dans la réserve") != fold_for_dedupe("on est 5 dans la réserve")

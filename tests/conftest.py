@@ -1,0 +1,87 @@
+"""Session fixtures: a real Kafka-protocol broker (Tansu) and a real Redis server, started once per session,
+and factories that give each test its own topics, consumer group and Redis key prefix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.embedded import EmbeddedKafka, EmbeddedRedis
+from streams.settings import REPO_ROOT, Settings
+
+DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[EmbeddedKafka]:
+    with EmbeddedKafka() as broker:
+        yield broker
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[EmbeddedRedis]:
+    with EmbeddedRedis() as server:
+        yield server
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def settings(kafka: EmbeddedKafka, redis_server: EmbeddedRedis, unique: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own topics, consumer group and Redis key prefix on the shared servers."""
+    return Settings(kafka_url=kafka.url, redis_url=redis_server.url, topic_prefix=f"t{unique}",
+                    key_prefix=f"t{unique}", group_id=f"g{unique}", partitions=2, metrics_port=0,
+                    worker_datadir=tmp_path / "faust", batch_within=0.1)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    if not (DATA_DIR / "police_fr_dev" / "messages.jsonl").exists():
+        pytest.skip(f"labelled data not found in {DATA_DIR} (set VIGIE_DATA_DIR to the shared/data folder)")
+    return DATA_DIR
+
+
+class Workers:
+    """Starts ``vigie worker`` processes for a test and always stops them."""
+
+    def __init__(self, settings: Settings, tmp_path: Path) -> None:
+        self.settings, self.tmp_path = settings, tmp_path
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        from streams.demo import start_worker, worker_env
+
+        proc = start_worker(self.settings, worker_env(self.settings), self.tmp_path / f"worker{len(self.procs)}.log")
+        self.procs.append(proc)
+        return proc
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.tmp_path.glob("worker*.log")))
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@pytest.fixture
+def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
+    from streams.topics import ensure_topics
+
+    ensure_topics(settings)
+    w = Workers(settings, tmp_path)
+    yield w
+    w.stop_all()
