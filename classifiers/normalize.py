@@ -13,7 +13,7 @@ import unicodedata
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _RT_PREFIX = re.compile(r"^(?:\s*rt\s+@\w+\s*:?\s*)+", re.IGNORECASE)
-_REPEAT = re.compile(r"(.)\1{2,}")
+_REPEAT = re.compile(r"(\D)\1{2,}")  # never digits: "111" is not "11"
 _SPACE = re.compile(r"\s+")
 _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 _NOT_WORD = re.compile(r"[^\w]+")

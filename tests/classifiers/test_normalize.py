@@ -24,3 +24,9 @@ def test_fold_makes_reposts_equal() -> None:
 def test_fold_keeps_places_and_numbers_apart() -> None:
     assert fold_for_dedupe("fusillade rue de Charonne") != fold_for_dedupe("fusillade rue de la Roquette")
     assert fold_for_dedupe("on est 15 dans la réserve") != fold_for_dedupe("on est 5 dans la réserve")
+
+
+def test_repeated_letters_shrink_but_numbers_stay() -> None:
+    assert fold_for_dedupe("aidezzzzz nous") == "aidezz nous"
+    assert fold_for_dedupe("numero 111 rue Oberkampf") != fold_for_dedupe("numero 11 rue Oberkampf")
+    assert normalize("on est 1000 !!!!!") == "on est 1000 !!"
