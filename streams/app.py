@@ -100,7 +100,7 @@ def register_agents(app: faust.App, deps: WorkerDeps) -> None:
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
             await _process_until_done(pipeline, [_record(e) for e in events])
 
-    @app.timer(interval=1.0, name="reap_leases")
+    @app.timer(interval=1.0, name="reap_leases")  # type: ignore[untyped-decorator]
     async def reap_leases() -> None:
         try:
             await deps.store.reap()
