@@ -8,7 +8,8 @@ Lua scripts, which build item keys from ids, stay on one slot. Layout:
 ``{p}:item:<id>``                 hash: the item an agent sees, its state and its duplicate cluster
 ``{p}:id:<network>:<network id>`` "record coordinate|item id": makes enqueue idempotent
 ``{p}:fp:<fingerprint>``          first item with this folded text, for the dedupe window
-``{p}:rec:<coordinate>``          marks a record counted as dead letter / nothing to triage
+``{p}:rec:<coordinate>[|<id>]``   marks a record already counted (dead letter, nothing to triage, or
+                                  a redelivery), so a replay of that record counts nothing again
 ``{p}:leases``                    sorted set of claimed item ids, score = lease deadline (ms)
 ``{p}:stats``                     counters: enqueued, duplicates_*, dead_letters*, claimed, ...
 ================================ ============================================================

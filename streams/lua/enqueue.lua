@@ -12,20 +12,27 @@
 local prefix, item_id, coord, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now, score, id_ttl, fp_ttl, network = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9]
 
+-- A redelivery is counted once per record that carries it: replaying that record later is a no-op too.
+local function redelivery(first)
+  if not redis.call('SET', prefix .. 'rec:' .. coord .. '|' .. item_id, '1', 'NX', 'EX', id_ttl) then
+    return {'replay', first}
+  end
+  redis.call('HINCRBY', KEYS[4], 'duplicates_redelivery', 1)
+  return {'redelivery', first}
+end
+
 local seen = redis.call('GET', KEYS[1])
 if seen then
   local sep = string.find(seen, '|', 1, true)
   if string.sub(seen, 1, sep - 1) == coord then
     return {'replay', string.sub(seen, sep + 1)}
   end
-  redis.call('HINCRBY', KEYS[4], 'duplicates_redelivery', 1)
-  return {'redelivery', string.sub(seen, sep + 1)}
+  return redelivery(string.sub(seen, sep + 1))
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   -- identity forgotten (ttl) but the item is still kept: still the same message
   redis.call('SET', KEYS[1], coord .. '|' .. item_id, 'EX', id_ttl)
-  redis.call('HINCRBY', KEYS[4], 'duplicates_redelivery', 1)
-  return {'redelivery', item_id}
+  return redelivery(item_id)
 end
 
 if fp ~= '' then

@@ -129,3 +129,12 @@ async def test_records_without_items_are_counted_once(store: QueueStore) -> None
     assert await store.count_records([("raw/0/1", fields), ("raw/0/2", fields)]) == [True, True]
     assert await store.count_records([("raw/0/1", fields)]) == [False]
     assert await store.counters() == {"dead_letters": 2, "dead_letters:invalid_json": 2}
+
+
+async def test_replaying_a_redelivery_counts_it_once(store: QueueStore) -> None:
+    m = message("1", "le métro est fermé à République ce soir ?")
+    await store.enqueue([pending(m, offset=1)])
+    assert await store.enqueue([pending(m, offset=2)]) == ["redelivery"]
+    # a worker restart replays both records
+    assert await store.enqueue([pending(m, offset=1), pending(m, offset=2)]) == ["replay", "replay"]
+    assert await store.counters() == {"enqueued": 1, "duplicates_redelivery": 1}
