@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 
 import redis
 from kafka.admin import KafkaAdminClient
@@ -11,7 +12,17 @@ from streams.settings import Settings
 from streams.topics import topic_names
 
 
+def _tcp_reachable(bootstrap: str) -> bool:
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        with contextlib.suppress(OSError, ValueError), socket.create_connection((host, int(port)), timeout=3):
+            return True
+    return False
+
+
 def check_kafka(settings: Settings) -> tuple[bool, str]:
+    if not _tcp_reachable(settings.kafka_bootstrap):
+        return False, f"{settings.kafka_bootstrap}: no bootstrap server accepts a connection"
     try:
         admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="vigie-check",
                                  request_timeout_ms=5000)

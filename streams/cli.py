@@ -30,12 +30,23 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
     from streams.demo import run_demo
 
     settings = make_settings(model_path=model_path)
+    shown: dict[str, int] = {}
+    tty = sys.stderr.isatty()
 
     def say(text: str) -> None:
         if not as_json:
-            click.echo(text, nl=False, err=True)
+            click.echo(text, err=True)
 
-    result = run_demo(settings, messages=messages, seed=seed, say=say)
+    def progress(stage: str, done: int, total: int) -> None:
+        """One line per quarter in a log, a live counter on a terminal; nothing in --json mode."""
+        step = done * 4 // max(total, 1)
+        if as_json or shown.get(stage) == (done if tty else step):
+            return
+        shown[stage] = done if tty else step
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{stage} {done}/{total}{end}" if tty else f"{stage} {done}/{total}", nl=not tty, err=True)
+
+    result = run_demo(settings, messages=messages, seed=seed, say=say, progress=progress)
     summary = result.summary()
     if as_json:
         echo_json(summary)
@@ -48,6 +59,10 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
     click.echo("  queue                  depth")
     for queue, depth in summary["queues"].items():
         click.echo(f"  {queue:<22} {depth:>5}")
+    click.echo("next up for the on-call agents (vigie desk next):")
+    for item in result.next_up:
+        text = item["text"] if len(item["text"]) <= 90 else item["text"][:89] + "…"
+        click.echo(f"  P{item['priority']} {item['category']:<18} ×{item['dup_count']:<3} {text}")
 
 
 @main.command()

@@ -40,6 +40,7 @@ class DemoResult:
     seconds: float
     drain_seconds: float
     worker_rss_mb: float | None
+    next_up: list[dict[str, Any]]
 
     def summary(self) -> dict[str, Any]:
         c = self.counters
@@ -101,9 +102,9 @@ def rss_mb(pid: int) -> float | None:
 
 def start_worker(settings: Settings, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("wb") as log:
-        return subprocess.Popen(  # noqa: S603 - our own CLI, same interpreter
+        return subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker"], env={**os.environ, **env}, stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,  # noqa: PLW1509
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
         )
 
 
@@ -139,7 +140,11 @@ async def wait_accounted(store: QueueStore, produced: int, timeout: float, worke
         await asyncio.sleep(0.1)
 
 
-def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], None]) -> DemoResult:
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], None],
+             progress: Progress = lambda stage, done, total: None) -> DemoResult:
     with contextlib.ExitStack() as stack:
         say("starting the embedded broker (Tansu) and Redis …")
         kafka = stack.enter_context(EmbeddedKafka())
@@ -152,7 +157,7 @@ def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], N
         stack.callback(_stop, worker)
         say(f"worker pid {worker.pid} started; metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
         try:
-            return asyncio.run(_drive(settings, worker, messages, seed, say))
+            return asyncio.run(_drive(settings, worker, messages, seed, say, progress))
         except Exception:
             tail = (logdir / "worker.log").read_text(errors="replace").splitlines()[-30:]
             say("worker log (last lines):\n" + "\n".join(tail))
@@ -160,20 +165,19 @@ def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], N
 
 
 async def _drive(settings: Settings, worker: subprocess.Popen[bytes], messages: int, seed: int,
-                 say: Callable[[str], None]) -> DemoResult:
+                 say: Callable[[str], None], progress: Progress) -> DemoResult:
     store = connect(settings)
     try:
         started = time.monotonic()
         produced = await asyncio.to_thread(
-            produce, settings, surge(messages, seed=seed), lambda n: say(f"\rproduced {n}/{messages}"))
-        say(f"\nproduced {produced} records in {time.monotonic() - started:.1f}s; waiting for the worker …")
+            produce, settings, surge(messages, seed=seed), lambda n: progress("produced", n, messages))
+        say(f"produced {produced} records in {time.monotonic() - started:.1f}s; waiting for the worker …")
         counters, drain = await wait_accounted(store, produced, 120 + produced / 100, worker,
-                                               lambda n: say(f"\raccounted for {n}/{produced}"))
+                                               lambda n: progress("accounted for", n, produced))
         seconds = time.monotonic() - started
-        say("\n")
         depths = await store.depths()
         return DemoResult(produced, counters, {q: int(v["depth"]) for q, v in depths.items()}, seconds, drain,
-                          rss_mb(worker.pid))
+                          rss_mb(worker.pid), await store.peek(3))
     finally:
         await store.redis.aclose()
 

@@ -152,6 +152,18 @@ class QueueStore:
         """Put items whose lease expired back in their queue; returns how many."""
         return len(await self._reap(keys=[self.leases_key, self.stats_key], args=[self.p, _now_ms(), limit]))
 
+    async def peek(self, n: int, desk: str | None = None) -> list[dict[str, Any]]:
+        """The next ``n`` items in claim order (priority, then arrival), without claiming them."""
+        routes = self.policy.queues(desk)
+        pipe = self.redis.pipeline(transaction=False)
+        for route in routes:
+            pipe.zrange(self.p + "q:" + route.queue, 0, n - 1, withscores=True)
+        heads = await pipe.execute()
+        ordered = sorted((int(route.priority), score, _text(member))
+                         for route, head in zip(routes, heads, strict=True) for member, score in head)
+        items = [await self.item(item_id) for _, _, item_id in ordered[:n]]
+        return [i for i in items if i is not None]
+
     async def item(self, item_id: str) -> dict[str, Any] | None:
         flat = await self.redis.hgetall(self.p + "item:" + item_id)
         return _item([x for kv in flat.items() for x in kv]) if flat else None
