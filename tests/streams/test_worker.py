@@ -118,6 +118,6 @@ async def test_malformed_payloads_become_dead_letters(settings: Settings, worker
     assert {k: v[0] for k, v in letters.items()} == {b"k1": "invalid_json", b"k2": "invalid_utf8",
                                                        b"k3": "too_large"}
     for topic, key, value in bad:
-        reason, original, headers = letters[key]
+        _reason, original, headers = letters[key]
         assert original == value  # the original bytes, untouched
         assert headers["vigie.source.topic"].decode() == topic
