@@ -93,6 +93,26 @@ def check(as_json: bool, **overrides: Any) -> None:
     sys.exit(0 if all(ok for ok, _ in results.values()) else 1)
 
 
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="VIGIE_DATA_DIR",
+              show_envvar=True, help="Labelled data (police_fr_dev/, crisislex_t26/, disaster_response_messages/).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="New artifact folder, e.g. models/urgency-v2 (point VIGIE_MODEL_PATH at it to use it).")
+@click.option("--seed", type=int, default=None, help="Split and cross-validation seed [default: the documented one].")
+def train(data_dir: Path | None, out: Path, seed: int | None) -> None:
+    """Train the urgency model on the labelled data and write an artifact folder (model, metadata, card)."""
+    from classifiers.urgency import train as training
+
+    settings = make_settings(data_dir=data_dir)
+    if not (settings.data_dir / "police_fr_dev").is_dir():
+        raise click.UsageError(f"no labelled data in {settings.data_dir} (set --data-dir or VIGIE_DATA_DIR)")
+    seed = training.SPLIT_SEED if seed is None else seed
+    fingerprint = training.training_fingerprint(settings.data_dir)
+    objects, metrics = training.train(settings.data_dir, seed=seed, progress=lambda m: click.echo(m, err=True))
+    metadata = training.save(objects, metrics, out, fingerprint, seed=seed)
+    click.echo(f"wrote {out} ({metadata['artifact_bytes'] / 1e6:.1f} MB, {metrics['train_seconds']} s)")
+
+
 main.add_command(desk)
 
 

@@ -56,10 +56,11 @@ class Workers:
         self.settings, self.tmp_path = settings, tmp_path
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, **overrides: object) -> subprocess.Popen[bytes]:
         from streams.demo import start_worker, worker_env
 
-        proc = start_worker(self.settings, worker_env(self.settings), self.tmp_path / f"worker{len(self.procs)}.log")
+        settings = self.settings.model_copy(update=overrides)
+        proc = start_worker(settings, worker_env(settings), self.tmp_path / f"worker{len(self.procs)}.log")
         self.procs.append(proc)
         return proc
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
+from prometheus_client.parser import text_string_to_metric_families
 
 from classifiers.message import Message, Network
 from classifiers.routing import RoutingPolicy
+from streams.embedded import free_port
 from streams.networks import render
 from streams.queues import QueueStore, connect
 from streams.settings import Settings
@@ -58,7 +61,8 @@ async def wait_accounted(store: QueueStore, n: int, workers: object, timeout: fl
 
 
 async def test_messages_from_all_networks_reach_their_queues(settings: Settings, workers) -> None:  # type: ignore[no-untyped-def]
-    workers.start()
+    metrics_port = free_port()
+    workers.start(metrics_port=metrics_port)
     produce(settings, records_for(settings, MESSAGES))
     store = connect(settings)
     try:
@@ -85,6 +89,17 @@ async def test_messages_from_all_networks_reach_their_queues(settings: Settings,
         assert counters.get("enqueued") == len(MESSAGES)
         after = await store.depths()
         assert {q: v["depth"] for q, v in after.items()} == {q: v["depth"] for q, v in before.items()}
+
+        # the worker's /metrics says the same
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+            families = {f.name: f for f in text_string_to_metric_families(response.read().decode())}
+        consumed = {s.labels["network"]: s.value for s in families["vigie_messages_consumed"].samples
+                    if s.name.endswith("_total")}
+        assert consumed == {"instagram": 2.0, "facebook": 4.0, "x": 2.0}
+        redelivered = [s.value for s in families["vigie_duplicates"].samples
+                       if s.name.endswith("_total") and s.labels["kind"] == "redelivery"]
+        assert redelivered == [float(len(MESSAGES))]
+        assert sum(s.value for s in families["vigie_triaged"].samples if s.name.endswith("_total")) == len(MESSAGES)
     finally:
         await store.redis.aclose()
 
