@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
+URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _RT_PREFIX = re.compile(r"^(?:\s*rt\s+@\w+\s*:?\s*)+", re.IGNORECASE)
 _REPEAT = re.compile(r"(\D)\1{2,}")  # never digits: "111" is not "11"
@@ -35,7 +35,7 @@ def normalize(text: str) -> str:
     to two (``"aidezzzz!!!!"`` → ``"aidezz!!"``).
     """
     out = strip_accents(text.lower())
-    out = _URL.sub(" URL ", out)
+    out = URL.sub(" URL ", out)
     out = _MENTION.sub("@user", out)
     out = _REPEAT.sub(r"\1\1", out)
     return _SPACE.sub(" ", out).strip()
@@ -45,7 +45,7 @@ def fold_for_dedupe(text: str) -> str:
     """Text with everything a repost changes removed: RT prefixes, URLs, mentions, trailing hashtags,
     emoji, punctuation and case. Two messages with the same folded text are exact reposts."""
     out = _RT_PREFIX.sub("", text)
-    out = _URL.sub(" ", out)
+    out = URL.sub(" ", out)
     out = _MENTION.sub(" ", out)
     out = _TRAILING_TAGS.sub("", out)
     out = strip_accents(out.lower())

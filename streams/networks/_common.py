@@ -11,10 +11,12 @@ import math
 import re
 from typing import Any, Literal
 
+from classifiers.normalize import URL
+
 Reason = Literal["too_large", "invalid_utf8", "invalid_json", "unknown_network", "missing_field", "invalid_field"]
 
-# Same notion of "a URL" as the core's normaliser (classifiers/normalize.py), so has_url agrees with features.
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
+# The core normaliser's notion of "a URL", so has_url agrees with the features and the fingerprints.
+_URL = URL
 
 
 class ParseError(Exception):
