@@ -51,8 +51,9 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
     if as_json:
         echo_json(summary)
         return
-    click.echo(f"{summary['produced']} records replayed in {summary['seconds']}s "
-               f"({summary['throughput_per_second']}/s end to end, worker RSS {summary['worker_rss_mb']} MB)")
+    click.echo(f"{summary['produced']} records replayed in {summary['seconds']}s, worker start-up included "
+               f"({summary['throughput_per_second']}/s); drained at {summary['drain_per_second']}/s once the "
+               f"worker was consuming; worker RSS {summary['worker_rss_mb']} MB")
     click.echo(f"  enqueued {summary['enqueued']}  duplicates {summary['duplicates']} "
                f"{summary['duplicates_by_kind']}  dead letters {summary['dead_letters']} "
                f"{summary['dead_letters_by_reason']}  nothing to triage {summary['ignored']}")
