@@ -21,7 +21,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 
-from streams.embedded import EmbeddedKafka, EmbeddedRedis, _die_with_parent, free_port
+from streams.embedded import EmbeddedKafka, EmbeddedRedis, die_with_parent, free_port, stop_process
 from streams.generator import Generated, surge
 from streams.networks import NETWORKS, render
 from streams.pipeline import NETWORK_HEADER
@@ -104,7 +104,7 @@ def start_worker(settings: Settings, env: dict[str, str], log_path: Path) -> sub
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker"], env={**os.environ, **env}, stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent,
         )
 
 
@@ -154,7 +154,7 @@ def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], N
         ensure_topics(settings)
         logdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vigie-demo-")))
         worker = start_worker(settings, worker_env(settings), logdir / "worker.log")
-        stack.callback(_stop, worker)
+        stack.callback(stop_process, worker)
         say(f"worker pid {worker.pid} started; metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
         try:
             return asyncio.run(_drive(settings, worker, messages, seed, say, progress))
@@ -180,13 +180,3 @@ async def _drive(settings: Settings, worker: subprocess.Popen[bytes], messages: 
                           rss_mb(worker.pid), await store.peek(3))
     finally:
         await store.redis.aclose()
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

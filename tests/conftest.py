@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.embedded import EmbeddedKafka, EmbeddedRedis
+from streams.embedded import EmbeddedKafka, EmbeddedRedis, stop_process
 from streams.settings import REPO_ROOT, Settings
 
 DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
@@ -69,13 +69,7 @@ class Workers:
 
     def stop_all(self) -> None:
         for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop_process(proc)
 
 
 @pytest.fixture
