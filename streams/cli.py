@@ -80,6 +80,21 @@ def worker(loglevel: str, **overrides: Any) -> None:
 
 @main.command()
 @settings_options
+@click.option("--group-id", default=None, envvar="VIGIE_GROUP_ID", show_envvar=True,
+              help="Consumer group whose lag to report [default: vigie-triage].")
+@click.option("--port", "exporter_port", type=int, default=None, envvar="VIGIE_EXPORTER_PORT", show_envvar=True,
+              help="Port of /metrics [default: 9465].")
+@click.option("--interval", "exporter_interval", type=float, default=None, envvar="VIGIE_EXPORTER_INTERVAL",
+              show_envvar=True, help="Seconds between refreshes [default: 5].")
+def exporter(**overrides: Any) -> None:
+    """Export consumer lag (messages and seconds, per partition) and queue gauges for Prometheus."""
+    from streams.exporter import run_exporter
+
+    run_exporter(make_settings(**overrides))
+
+
+@main.command()
+@settings_options
 @click.option("--json", "as_json", is_flag=True)
 def check(as_json: bool, **overrides: Any) -> None:
     """Say what is reachable (Kafka, Redis, topics, model) and what is not; exit 1 if anything is not."""

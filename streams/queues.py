@@ -191,6 +191,17 @@ class QueueStore:
     async def leased(self) -> int:
         return int(await self.redis.zcard(self.leases_key))
 
+    async def lease_holders(self) -> tuple[int, int]:
+        """(items under lease, distinct agents holding them)."""
+        ids = await self.redis.zrange(self.leases_key, 0, -1)
+        if not ids:
+            return 0, 0
+        pipe = self.redis.pipeline(transaction=False)
+        for item_id in ids:
+            pipe.hget(self.p + "item:" + _text(item_id), "owner")
+        owners = {o for o in await pipe.execute() if o is not None}
+        return len(ids), len(owners)
+
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)

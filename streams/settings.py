@@ -6,11 +6,15 @@ Library code receives a ``Settings`` and never reads ``os.environ`` itself. Ever
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Several secrets at once, so a secret can be rotated without downtime: VIGIE_FOO_SECRETS="new,old".
+Secrets = Annotated[tuple[SecretStr, ...], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -36,9 +40,32 @@ class Settings(BaseSettings):
     max_payload_bytes: int = Field(64_000, ge=1, description="Larger records are dead-lettered")
     metrics_port: int = Field(9464, ge=0, description="Port of the worker's /metrics (0 = off)")
     metrics_host: str = Field("127.0.0.1", description="Address /metrics binds to (0.0.0.0 in a pod)")
+    exporter_port: int = Field(9465, ge=1, description="Port of the exporter's /metrics")
+    exporter_interval: float = Field(5.0, gt=0, description="Seconds between two exporter refreshes")
     worker_datadir: Path | None = Field(None, description="faust's data directory (default: a temp folder)")
     session_timeout: float = Field(6.0, gt=0, description="Consumer group session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0, description="Consumer group heartbeat interval, seconds")
+    # --- ingest gateway (vigie gateway) ---
+    meta_app_secrets: Secrets = Field((), description="Meta app secrets, comma-separated (any one matching passes)")
+    meta_verify_token: SecretStr | None = Field(None, description="Token Meta echoes in the GET subscription handshake")
+    x_consumer_secrets: Secrets = Field((), description="X consumer secrets, comma-separated")
+    ingest_secrets: Secrets = Field((), description="HMAC keys of /ingest/{network}, comma-separated")
+    ingest_timestamp_tolerance: int = Field(300, ge=1, description="Max age/skew of X-Vigie-Timestamp, seconds")
+    gateway_host: str = Field("127.0.0.1", description="Address the gateway binds to (0.0.0.0 in a pod)")
+    gateway_port: int = Field(8080, ge=0, le=65535, description="Port of the ingest gateway")
+    gateway_max_body_bytes: int = Field(1_000_000, ge=1, description="Larger deliveries are refused (413)")
+    gateway_rate_per_second: float = Field(2000.0, gt=0, description="Deliveries per second per source (429 above)")
+    gateway_burst: int = Field(4000, ge=1, description="Token-bucket burst per source")
+    gateway_max_in_flight: int = Field(512, ge=1, description="Deliveries being produced at once (503 above)")
+    gateway_produce_timeout: float = Field(5.0, gt=0, description="Seconds to get acks=all before answering 503")
+
+    @field_validator("meta_app_secrets", "x_consumer_secrets", "ingest_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: Any) -> Any:
+        if isinstance(value, str | SecretStr):
+            text = value.get_secret_value() if isinstance(value, SecretStr) else value
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        return value
 
     def raw_topic(self, network: str) -> str:
         return f"{self.topic_prefix}.raw.{network}"
