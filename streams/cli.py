@@ -57,6 +57,9 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
     click.echo(f"  enqueued {summary['enqueued']}  duplicates {summary['duplicates']} "
                f"{summary['duplicates_by_kind']}  dead letters {summary['dead_letters']} "
                f"{summary['dead_letters_by_reason']}  nothing to triage {summary['ignored']}")
+    lag = summary["lag"]
+    click.echo(f"  consumer lag: peaked at {lag['max_messages']} records / {lag['max_seconds']}s behind, "
+               f"{lag['final_messages']} at the end")
     click.echo("  queue                  depth")
     for queue, depth in summary["queues"].items():
         click.echo(f"  {queue:<22} {depth:>5}")

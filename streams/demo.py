@@ -22,6 +22,7 @@ from typing import Any
 from kafka import KafkaProducer
 
 from streams.embedded import EmbeddedKafka, EmbeddedRedis, die_with_parent, free_port, stop_process
+from streams.exporter import Exporter, SnapshotCollector
 from streams.generator import Generated, surge
 from streams.networks import NETWORKS, render
 from streams.pipeline import NETWORK_HEADER
@@ -41,6 +42,7 @@ class DemoResult:
     drain_seconds: float
     worker_rss_mb: float | None
     next_up: list[dict[str, Any]]
+    lag: dict[str, float]
 
     def summary(self) -> dict[str, Any]:
         c = self.counters
@@ -59,6 +61,7 @@ class DemoResult:
             "throughput_per_second": round(self.produced / self.seconds, 1) if self.seconds else None,
             "drain_per_second": round(self.produced / self.drain_seconds, 1) if self.drain_seconds else None,
             "worker_rss_mb": self.worker_rss_mb,
+            "lag": self.lag,
         }
 
 
@@ -164,9 +167,41 @@ def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], N
             raise
 
 
+class LagWatch:
+    """Reads the consumer lag with the exporter's code while the demo runs; keeps the maxima."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.exporter = Exporter(settings, SnapshotCollector())
+        self.max_messages, self.max_seconds, self.last_messages = 0, 0.0, 0
+
+    async def sample(self) -> int:
+        lags = (await self.exporter.refresh()).lags
+        self.last_messages = sum(lag.messages for lag in lags)
+        self.max_messages = max(self.max_messages, self.last_messages)
+        self.max_seconds = max([self.max_seconds, *(lag.seconds for lag in lags)])
+        return self.last_messages
+
+    async def watch(self, interval: float = 0.5) -> None:
+        while True:
+            await self.sample()
+            await asyncio.sleep(interval)
+
+    async def until_zero(self, timeout: float) -> None:
+        """Offsets are committed every few seconds: wait for the lag to reach zero after the drain."""
+        deadline = time.monotonic() + timeout
+        while await self.sample() and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+
+    def summary(self) -> dict[str, float]:
+        return {"max_messages": self.max_messages, "max_seconds": round(self.max_seconds, 2),
+                "final_messages": self.last_messages}
+
+
 async def _drive(settings: Settings, worker: subprocess.Popen[bytes], messages: int, seed: int,
                  say: Callable[[str], None], progress: Progress) -> DemoResult:
     store = connect(settings)
+    lag = LagWatch(settings)
+    watcher = asyncio.create_task(lag.watch())
     try:
         started = time.monotonic()
         produced = await asyncio.to_thread(
@@ -175,8 +210,14 @@ async def _drive(settings: Settings, worker: subprocess.Popen[bytes], messages: 
         counters, drain = await wait_accounted(store, produced, 120 + produced / 100, worker,
                                                lambda n: progress("accounted for", n, produced))
         seconds = time.monotonic() - started
+        watcher.cancel()
+        await lag.until_zero(timeout=15)
         depths = await store.depths()
         return DemoResult(produced, counters, {q: int(v["depth"]) for q, v in depths.items()}, seconds, drain,
-                          rss_mb(worker.pid), await store.peek(3))
+                          rss_mb(worker.pid), await store.peek(3), lag.summary())
     finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        await lag.exporter.aclose()
         await store.redis.aclose()

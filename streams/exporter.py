@@ -199,8 +199,11 @@ class Exporter:
                 await self.refresh()
                 await asyncio.sleep(interval)
         finally:
-            self._close_lag()
-            await self.store.redis.aclose()
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        self._close_lag()
+        await self.store.redis.aclose()
 
     def _close_lag(self) -> None:
         if self._lag is not None:
