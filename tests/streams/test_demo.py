@@ -25,6 +25,8 @@ def test_demo_accounts_for_every_record_and_cleans_up() -> None:
     assert summary["duplicates"] > 0 and summary["dead_letters"] > 0
     assert sum(summary["queues"].values()) == summary["enqueued"]  # nobody claimed: every item is queued
     assert summary["queues"]["emergencies:p0"] > 0
+    # the consumer lag rose while the worker caught up, and fell back to zero
+    assert summary["lag"]["max_messages"] > 0 and summary["lag"]["final_messages"] == 0
     # every process the demo started is gone
     leftovers = subprocess.run(["pgrep", "-f", "tansu broker|streams.cli worker"], capture_output=True, text=True)
     own = [pid for pid in leftovers.stdout.split() if _parent_is_demo(pid)]
