@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from streams.cliutil import echo_json, make_settings, settings_options
+from streams.cliutil import echo_json, make_settings, run, settings_options
 from streams.desk_cli import desk
 
 
@@ -130,6 +130,24 @@ def train(data_dir: Path | None, out: Path, seed: int | None) -> None:
     objects, metrics = training.train(settings.data_dir, seed=seed, progress=lambda m: click.echo(m, err=True))
     metadata = training.save(objects, metrics, out, fingerprint, seed=seed)
     click.echo(f"wrote {out} ({metadata['artifact_bytes'] / 1e6:.1f} MB, {metrics['train_seconds']} s)")
+
+
+@main.command()
+@settings_options
+@click.option("--host", default=None, envvar="VIGIE_GATEWAY_HOST", show_envvar=True,
+              help="Address to bind [default: 127.0.0.1; 0.0.0.0 in a pod].")
+@click.option("--port", type=int, default=None, envvar="VIGIE_GATEWAY_PORT", show_envvar=True,
+              help="Port to listen on [default: 8080].")
+@click.option("--follow", "follow", multiple=True, metavar="NETWORK:PATH",
+              help="Also produce the JSON lines appended to PATH as NETWORK payloads (repeatable).")
+def gateway(host: str | None, port: int | None, follow: tuple[str, ...], **overrides: Any) -> None:
+    """Ingest gateway: the networks' webhooks, verified, in Kafka before the 200 (secrets: VIGIE_*_SECRETS)."""
+    from streams.gateway.pollers import JsonLinesPoller
+    from streams.gateway.server import serve
+
+    settings = make_settings(gateway_host=host, gateway_port=port, **overrides)
+    pollers = [JsonLinesPoller(Path(path), network) for network, _, path in (f.partition(":") for f in follow)]
+    run(serve(settings, pollers))
 
 
 main.add_command(desk)

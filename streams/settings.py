@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     gateway_burst: int = Field(4000, ge=1, description="Token-bucket burst per source")
     gateway_max_in_flight: int = Field(512, ge=1, description="Deliveries being produced at once (503 above)")
     gateway_produce_timeout: float = Field(5.0, gt=0, description="Seconds to get acks=all before answering 503")
+    gateway_idempotent_producer: bool = Field(False, description="enable_idempotence (Apache Kafka; not Tansu)")
 
     @field_validator("meta_app_secrets", "x_consumer_secrets", "ingest_secrets", mode="before")
     @classmethod
