@@ -27,7 +27,7 @@ def main() -> None:
               show_envvar=True, help="Urgency model artifact folder.")
 def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> None:
     """Run the whole pipeline on the embedded broker and Redis, replay a surge, report, clean up."""
-    from streams.demo import run_demo
+    from streams.demo import DemoError, run_demo
 
     settings = make_settings(model_path=model_path)
     shown: dict[str, int] = {}
@@ -46,7 +46,10 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
         end = "\n" if done >= total else ""
         click.echo(f"\r{stage} {done}/{total}{end}" if tty else f"{stage} {done}/{total}", nl=not tty, err=True)
 
-    result = run_demo(settings, messages=messages, seed=seed, say=say, progress=progress)
+    try:
+        result = run_demo(settings, messages=messages, seed=seed, say=say, progress=progress)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
     summary = result.summary()
     if as_json:
         echo_json(summary)
@@ -75,10 +78,14 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
               type=click.Choice(["DEBUG", "INFO", "WARN", "ERROR"], case_sensitive=False))
 def worker(loglevel: str, **overrides: Any) -> None:
     """Run a stream processor: consume the raw topics, triage, enqueue into Redis."""
+    from classifiers.urgency import ModelMismatchError
     from streams.worker import run_worker
 
     sys.argv = [sys.argv[0], "worker"]  # faust's Worker parses argv itself
-    run_worker(make_settings(**overrides), loglevel=loglevel.upper())
+    try:
+        run_worker(make_settings(**overrides), loglevel=loglevel.upper())
+    except (FileNotFoundError, ModelMismatchError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

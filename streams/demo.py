@@ -30,6 +30,11 @@ from streams.queues import QueueStore, connect
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
+
+class DemoError(Exception):
+    """The demo could not finish; the message includes the end of the worker's log."""
+
+
 ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_redelivery", "dead_letters", "ignored")
 
 
@@ -161,10 +166,9 @@ def run_demo(base: Settings, *, messages: int, seed: int, say: Callable[[str], N
         say(f"worker pid {worker.pid} started; metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
         try:
             return asyncio.run(_drive(settings, worker, messages, seed, say, progress))
-        except Exception:
+        except (RuntimeError, TimeoutError, OSError) as exc:
             tail = (logdir / "worker.log").read_text(errors="replace").splitlines()[-30:]
-            say("worker log (last lines):\n" + "\n".join(tail))
-            raise
+            raise DemoError(f"{exc}\nworker log (last lines):\n" + "\n".join(tail)) from exc
 
 
 class LagWatch:
