@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import faust
+from aiokafka.errors import KafkaError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -27,7 +28,8 @@ from streams.settings import Settings
 
 log = logging.getLogger("vigie.worker")
 
-RETRYABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+# Infrastructure that may come back: retry the (idempotent) batch. Anything else is a bug: fail-stop.
+RETRYABLE = (RedisConnectionError, RedisTimeoutError, KafkaError, ConnectionError, OSError)
 EXIT_UNEXPECTED = 70
 
 
