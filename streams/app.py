@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import faust
 from aiokafka.errors import KafkaError
@@ -28,8 +28,13 @@ from streams.settings import Settings
 
 log = logging.getLogger("vigie.worker")
 
-# Infrastructure that may come back: retry the (idempotent) batch. Anything else is a bug: fail-stop.
-RETRYABLE = (RedisConnectionError, RedisTimeoutError, KafkaError, ConnectionError, OSError)
+RETRYABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+
+def retryable(exc: BaseException) -> bool:
+    """Infrastructure that may come back (Redis or the broker unreachable): retry the idempotent batch.
+    Anything else, a non-retriable Kafka error included, is a bug or a poison batch: fail-stop."""
+    return isinstance(exc, RETRYABLE) or (isinstance(exc, KafkaError) and bool(getattr(exc, "retriable", False)))
 EXIT_UNEXPECTED = 70
 
 
@@ -118,11 +123,15 @@ async def _process_until_done(pipeline: Triage, records: list[Record]) -> None:
         try:
             await pipeline.process(records)
             return
-        except RETRYABLE as exc:
+        except Exception as exc:
+            if not retryable(exc):
+                _fail_stop(len(records))
             log.warning("batch of %d not written (%s); retrying in %.1fs", len(records), exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
-        except Exception:
-            log.exception("unexpected error in a batch of %d records; exiting without committing", len(records))
-            logging.shutdown()
-            os._exit(EXIT_UNEXPECTED)
+
+
+def _fail_stop(n: int) -> NoReturn:
+    log.exception("unexpected error in a batch of %d records; exiting without committing", n)
+    logging.shutdown()
+    os._exit(EXIT_UNEXPECTED)
