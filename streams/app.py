@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import faust
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -28,7 +28,7 @@ from streams.settings import Settings
 
 log = logging.getLogger("vigie.worker")
 
-RETRYABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+RETRYABLE = (RedisConnectionError, RedisTimeoutError, KafkaTimeoutError, KafkaConnectionError, ConnectionError, OSError)
 
 
 def retryable(exc: BaseException) -> bool:
