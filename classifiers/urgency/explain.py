@@ -21,7 +21,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from classifiers.normalize import strip_accents
-from classifiers.urgency.features import CUES, Featurizer
+from classifiers.urgency.cues import CUE_NAMES
+from classifiers.urgency.features import Featurizer
 
 MAX_REASONS = 3
 LOW_PRIORITY_FLOOR = 0.75  # logit units
@@ -78,7 +79,7 @@ class Explainer:
 
     def __init__(self, features: Featurizer, priority_coef: npt.NDArray[np.float32]) -> None:
         self._first = features.n_char
-        names = [*features.word_terms, *CUES]
+        names = [*features.word_terms, *CUE_NAMES]
         self._is_cue = np.arange(len(names)) >= features.n_word
         self._names = names
         # push[t] = w[t] − w[3] over the word and cue columns, for target classes t = 0, 1, 2.

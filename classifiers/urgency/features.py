@@ -30,9 +30,10 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.normalize import normalize
+from classifiers.urgency.cues import CUE_NAMES, CUES, pattern_cues
 from classifiers.urgency.ngrams import HashTable, code_points, term_hashes, window_hashes
 
-FEATURE_SCHEMA_VERSION = 1
+FEATURE_SCHEMA_VERSION = 2
 
 CHAR_NGRAMS = (2, 5)
 CHAR_FROM_OTHER = 40_000  # most frequent character n-grams taken from the crisis sets
@@ -40,25 +41,6 @@ WORD_FROM_OTHER = 10_000
 
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 _TOKEN = re.compile(WORD_PATTERN)
-
-# cue → normalised words or phrases (lower case, no accents; 1–3 tokens of 2+ letters) or emoji.
-CUES: dict[str, tuple[str, ...]] = {
-    "armes / tirs": ("tir", "tirs", "tirent", "tire", "tireur", "tireurs", "fusillade", "kalach", "kalachnikov",
-                     "kalash", "arme", "armes", "armee", "armees", "coups de feu", "de feu", "couteau", "couteaux",
-                     "machette", "poignarde", "explosion", "explosif", "bombe", "kamikaze", "shooting", "shooter",
-                     "gunman", "gunfire", "gunshots", "shots fired", "knife", "bomb", "disparos", "tiroteo",
-                     "schusse", "schiesserei"),
-    "cachés / otages": ("cache", "caches", "cachee", "cachees", "planque", "planques", "coinces", "enfermes",
-                        "otage", "otages", "hostage", "hostages", "hiding", "trapped", "escondidos", "atrapados",
-                        "versteckt", "geiseln"),
-    "blessés": ("blesse", "blesses", "blessee", "blessees", "saigne", "saignent", "sang", "injured", "wounded",
-                "bleeding", "heridos", "verletzt", "verletzte"),
-    "appel à l'aide": ("aidez", "aidez nous", "aidez moi", "au secours", "sos", "help us", "help me", "send help",
-                       "ayuda", "auxilio", "hilfe"),
-    "en ce moment": ("maintenant", "en ce moment", "en cours", "encore", "right now", "still", "ahora", "jetzt"),
-    "négation / plaisanterie": ("mdr", "ptdr", "lol", "mort de rire", "pas de blesses", "tout va bien",
-                                "fausse alerte", "feux artifice", "petards", "je rigole", "😂", "🤣"),
-}
 
 _SEPARATOR = "ZZVIGIESEPARATORZZ"  # upper case: normalize() lower-cases, so a text only has it if crafted
 
@@ -116,9 +98,9 @@ class Featurizer:
         char_list = [str(t) for t in char_terms]
         self._table = HashTable(term_hashes(char_list), np.arange(len(char_list), dtype=np.int64))
         self._idf = np.concatenate([np.asarray(char_idf, dtype=np.float32), np.asarray(word_idf, dtype=np.float32),
-                                    np.ones(len(CUES), dtype=np.float32)])
+                                    np.ones(len(CUE_NAMES), dtype=np.float32)])
         self.word_terms = [str(t) for t in word_terms]
-        self.n_char, self.n_word, self.n_cue = len(char_list), len(self.word_terms), len(CUES)
+        self.n_char, self.n_word, self.n_cue = len(char_list), len(self.word_terms), len(CUE_NAMES)
         self._words = _WordIndex(self.word_terms)
 
     @property
@@ -134,6 +116,9 @@ class Featurizer:
         n, first_cue = len(prepared), self.n_char + self.n_word
         char_rows, char_cols = self._char_counts(prepared)
         word_rows, word_cols, cue_rows, cue_cols = self._word_counts(prepared)
+        pattern_rows, pattern_cols = pattern_cues(prepared)
+        cue_rows = np.concatenate([cue_rows, pattern_rows])
+        cue_cols = np.concatenate([cue_cols, pattern_cols + len(CUES)])
         # (row, column) pairs as one sortable key; equal keys are repeats of an n-gram in a text.
         key_type = np.uint32 if n * self.n_features < 2**32 else np.uint64
         keys = np.concatenate([char_rows * self.n_features + char_cols,

@@ -37,7 +37,7 @@ TRUSTED_TYPES = [
     "sklearn.linear_model._logistic.LogisticRegression",
 ]
 ARTIFACT_KEYS = frozenset({"char_terms", "char_idf", "char_ngram_range", "word_terms", "word_idf", "priority",
-                           "category", "p0_threshold"})
+                           "category", "p0_threshold", "stack_scale"})
 
 # Expected urgency of each priority: 0 → 1.0, 1 → 2/3, 2 → 1/3, 3 → 0.
 _URGENCY_OF_PRIORITY = np.array([1.0, 2 / 3, 1 / 3, 0.0])
@@ -118,11 +118,18 @@ class UrgencyModel:
         if [int(c) for c in priority.classes_] != [0, 1, 2, 3]:
             raise ModelMismatchError(f"priority head has classes {list(priority.classes_)}, expected 0–3")
         self._categories = np.asarray([str(c) for c in category.classes_])
-        # Both heads in one (n_features × 16) matrix: one sparse-dense product per batch.
-        self._weights = np.ascontiguousarray(np.vstack([priority.coef_, category.coef_]).T, dtype=np.float32)
+        n_features = self._features.n_features
+        if priority.coef_.shape[1] != n_features + len(self._categories):
+            raise ModelMismatchError(f"priority head reads {priority.coef_.shape[1]} columns, expected "
+                                     f"{n_features} features + {len(self._categories)} category probabilities")
+        # Both heads' feature weights in one (n_features × 16) matrix: one sparse-dense product per batch. The
+        # priority head also reads the category probabilities (stacking), through _stack (12 × 4).
+        coef = np.asarray(priority.coef_, dtype=np.float32)
+        self._weights = np.ascontiguousarray(np.vstack([coef[:, :n_features], category.coef_]).T, dtype=np.float32)
+        self._stack = np.ascontiguousarray(coef[:, n_features:].T * float(artifact["stack_scale"]))
         self._bias = np.concatenate([priority.intercept_, category.intercept_]).astype(np.float32)
         self._p0_scale = float(artifact["p0_threshold"])
-        self._explainer = Explainer(self._features, np.asarray(priority.coef_, dtype=np.float32))
+        self._explainer = Explainer(self._features, coef[:, :n_features])
 
     @classmethod
     def load(cls, path: Path) -> UrgencyModel:
@@ -163,7 +170,7 @@ class UrgencyModel:
         if not texts:
             return []
         features = self._features.transform(prepare(texts))
-        logits = np.asarray(features @ self._weights) + self._bias
+        logits = self._logits(features)
         proba = _softmax(logits[:, :4])
         priorities = (proba * np.array([self._p0_scale, 1.0, 1.0, 1.0])).argmax(axis=1)
         categories = self._categories[logits[:, 4:].argmax(axis=1)]
@@ -174,8 +181,13 @@ class UrgencyModel:
 
     def priority_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Calibrated priority probabilities (n × 4), before the priority-0 threshold."""
-        logits = np.asarray(self._features.transform(prepare(texts)) @ self._weights[:, :4]) + self._bias[:4]
-        return _softmax(logits)
+        return _softmax(self._logits(self._features.transform(prepare(texts)))[:, :4])
+
+    def _logits(self, features: Any) -> npt.NDArray[np.float64]:
+        """(n × 16): priority logits (from the features and the category probabilities), then category logits."""
+        logits = np.asarray(features @ self._weights, dtype=np.float64) + self._bias
+        logits[:, :4] += _softmax(logits[:, 4:]) @ self._stack
+        return logits
 
 
 def _softmax(logits: npt.NDArray[Any]) -> npt.NDArray[np.float64]:

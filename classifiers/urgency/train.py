@@ -72,6 +72,7 @@ CRISIS_WEIGHT = 0.25
 PRIORITY_C = 10.0
 CATEGORY_C = 10.0
 CV_FOLDS = 5
+STACK_SCALE = 3.0  # category probabilities enter the priority head as columns of this size (see category_features)
 THRESHOLD_GRID = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 
 Progress = Callable[[str], None]
@@ -111,10 +112,13 @@ def train(data_dir: Path, *, seed: int = SPLIT_SEED,
     n = len(desk_train)
     y = np.array([e.priority for e in desk_train] + [e.priority for e in crisis])
     weight = np.r_[np.full(n, DESK_WEIGHT), np.full(len(crisis), CRISIS_WEIGHT)]
-    priority = fit(priority_head(), x, y, weight)
-    category = fit(category_head(), x[:n], [str(e.category) for e in desk_train])
-    say("heads fitted; tuning the priority-0 threshold by cross-validation on the training part")
     groups = [e.group or e.text for e in desk_train]
+    categories = np.array([str(e.category) for e in desk_train])
+    category = fit(category_head(), x[:n], categories)
+    say("category head fitted; out-of-fold category probabilities for the priority head")
+    x = sp.hstack([x, category_features(x, category, categories, groups, seed)]).tocsr()
+    priority = fit(priority_head(), x, y, weight)
+    say("heads fitted; tuning the priority-0 threshold by cross-validation on the training part")
     threshold, search = tune_threshold(x, y, weight, n, groups, seed, say)
     objects = {"char": char, "word": word, "priority": priority, "category": category, "p0_threshold": threshold}
     model = UrgencyModel(to_artifact(objects), {"model": MODEL_NAME})
@@ -132,6 +136,22 @@ def train(data_dir: Path, *, seed: int = SPLIT_SEED,
     say(f"held out: p0 recall {held['p0_recall']:.3f}, p0 precision {held['p0_precision']:.3f}, "
         f"macro-F1 {held['macro_f1']:.3f}, category accuracy {held['category_accuracy']:.3f}")
     return objects, metrics
+
+
+def category_features(x: sp.csr_matrix, category: LogisticRegression, labels: npt.NDArray[np.str_],
+                      groups: list[str], seed: int) -> sp.csr_matrix:
+    """The category head's probabilities × :data:`STACK_SCALE`, as extra columns for the priority head (stacking):
+    out-of-fold (grouped CV) for the desk training messages, so the priority head learns how far to trust the
+    category head on messages it has not seen; the full head's for the crisis messages (never trained on)."""
+    n = len(labels)
+    proba = np.zeros((x.shape[0], len(category.classes_)))
+    proba[n:] = category.predict_proba(x[n:])
+    folds = StratifiedGroupKFold(CV_FOLDS, shuffle=True, random_state=seed).split(np.zeros(n), labels, groups)
+    for fold_train, fold_val in folds:
+        head = fit(clone(category_head()), x[fold_train], labels[fold_train])
+        columns = np.searchsorted(category.classes_, head.classes_)
+        proba[np.ix_(fold_val, columns)] = head.predict_proba(x[fold_val])
+    return sp.csr_matrix(proba * STACK_SCALE, dtype=np.float32)
 
 
 def tune_threshold(x: sp.csr_matrix, y: npt.NDArray[np.int64], weight: npt.NDArray[np.float64], n_desk: int,
@@ -176,7 +196,8 @@ def to_artifact(objects: dict[str, Any]) -> dict[str, Any]:
     word_terms, word_idf = vocabulary_arrays(objects["word"])
     return {"char_terms": char_terms, "char_idf": char_idf, "char_ngram_range": list(objects["char"].ngram_range),
             "word_terms": word_terms, "word_idf": word_idf, "priority": _compact(objects["priority"]),
-            "category": _compact(objects["category"]), "p0_threshold": float(objects["p0_threshold"])}
+            "category": _compact(objects["category"]), "p0_threshold": float(objects["p0_threshold"]),
+            "stack_scale": STACK_SCALE}
 
 
 def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, data_fingerprint: str,
@@ -203,9 +224,11 @@ def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, 
         "split": split_description(seed),
         "p0_threshold": float(model_objects["p0_threshold"]),
         "training": {"desk_weight": DESK_WEIGHT, "crisis_weight": CRISIS_WEIGHT, "priority_C": PRIORITY_C,
-                     "category_C": CATEGORY_C, "category_class_weight": "balanced", "solver": "lbfgs, tol 1e-3",
+                     "category_C": CATEGORY_C, "category_class_weight": "balanced", "stack_scale": STACK_SCALE,
+                     "solver": "lbfgs, tol 1e-3",
                      "cv_folds": CV_FOLDS, "features": f"char_wb {tuple(model_objects['char'].ngram_range)} "
-                     "+ word (1, 2) TF-IDF on normalize()d text + multilingual danger cues"},
+                     "+ word (1, 2) TF-IDF on normalize()d text + multilingual cue lexicon and patterns; "
+                     "priority head also reads the category head's probabilities (stacked, out-of-fold)"},
         "label_mapping": LABEL_MAPPING,
         "metrics": metrics,
     }

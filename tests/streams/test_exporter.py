@@ -76,7 +76,8 @@ async def test_lag_rises_then_falls_to_zero_and_queue_gauges_match_redis(  # typ
     deadline = time.monotonic() + 20
     while True:
         samples = scrape(exporter)
-        if up(samples) == {"kafka": 1.0, "redis": 1.0} and \
+        lag_seconds = [v for _, v in samples.get("vigie_consumer_lag_seconds", [])]
+        if up(samples) == {"kafka": 1.0, "redis": 1.0} and max(lag_seconds, default=0) >= 1.0 and \
                 total(samples, "vigie_consumer_lag_messages") >= len(generated):
             break
         assert time.monotonic() < deadline, samples

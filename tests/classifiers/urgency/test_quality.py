@@ -1,8 +1,9 @@
 """Model quality gate: train on the labelled data and check the held-out figures (needs VIGIE_DATA_DIR).
 
-Margins are a little under what urgency-v1 measured (p0 recall 0.81, p0 precision 0.59, macro-F1 0.67, category
-accuracy 0.65 on 177 held-out messages, 21 of them priority 0): one more missed priority-0 message moves recall
-by 0.05, so the gates leave room for that and no more.
+Margins are a little under what urgency-v1 (feature schema 2: cue patterns, stacked category probabilities)
+measured (p0 recall 0.95, p0 precision 0.65, macro-F1 0.71, category accuracy 0.72 on 177 held-out messages, 21
+of them priority 0): one more missed priority-0 message moves recall by 0.05, so the gates leave room for that
+and no more; the schema-1 model (0.81 / 0.59 / 0.66 / 0.65) fails them.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ def trained() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_held_out_figures_clear_the_gates(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
     held = trained[1]["held_out"]
     assert held["n"] == 177
-    assert held["p0_recall"] >= 0.75, held
-    assert held["p0_precision"] >= 0.50, held
-    assert held["macro_f1"] >= 0.60, held
-    assert held["category_accuracy"] >= 0.58, held
+    assert held["p0_recall"] >= 0.90, held
+    assert held["p0_precision"] >= 0.60, held
+    assert held["macro_f1"] >= 0.68, held
+    assert held["category_accuracy"] >= 0.68, held
 
 
 def test_threshold_is_tuned_on_the_training_part(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
