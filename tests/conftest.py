@@ -42,7 +42,7 @@ def settings(kafka: EmbeddedKafka, redis_server: EmbeddedRedis, unique: str, tmp
                     worker_datadir=tmp_path / "faust", batch_within=0.1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_dir() -> Path:
     if not (DATA_DIR / "police_fr_dev" / "messages.jsonl").exists():
         pytest.skip(f"labelled data not found in {DATA_DIR} (set VIGIE_DATA_DIR to the shared/data folder)")

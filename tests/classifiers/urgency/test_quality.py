@@ -8,7 +8,6 @@ and no more; the schema-1 model (0.81 / 0.59 / 0.66 / 0.65) fails them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,17 @@ from classifiers.urgency import UrgencyModel
 from classifiers.urgency.data import load_desk, split_desk, training_fingerprint
 from classifiers.urgency.evaluate import evaluate
 from classifiers.urgency.train import THRESHOLD_GRID, train
+from streams.settings import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
 SHIPPED = REPO_ROOT / "models" / "urgency-v1"
 
-if not (DATA_DIR / "police_fr_dev" / "messages.jsonl").is_file():
-    pytest.skip(f"labelled data not found in {DATA_DIR} (set VIGIE_DATA_DIR to the shared/data folder)",
-                allow_module_level=True)
-
-pytestmark = [pytest.mark.data, pytest.mark.slow]
+# Every test here needs the labelled data: the data_dir fixture (tests/conftest.py) skips, saying why, without it.
+pytestmark = [pytest.mark.data, pytest.mark.slow, pytest.mark.usefixtures("data_dir")]
 
 
 @pytest.fixture(scope="module")
-def trained() -> tuple[dict[str, Any], dict[str, Any]]:
-    return train(DATA_DIR)
+def trained(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    return train(data_dir)
 
 
 def test_held_out_figures_clear_the_gates(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -53,8 +48,8 @@ def test_threshold_is_tuned_on_the_training_part(trained: tuple[dict[str, Any], 
     assert objects["p0_threshold"] >= 1.0  # the bias is toward priority 0, never away from it
 
 
-def test_split_holds_out_a_quarter_with_groups_whole() -> None:
-    desk = load_desk(DATA_DIR)
+def test_split_holds_out_a_quarter_with_groups_whole(data_dir: Path) -> None:
+    desk = load_desk(data_dir)
     train_part, held_out = split_desk(desk)
     assert len(train_part) + len(held_out) == len(desk)
     assert not {e.group for e in train_part} & {e.group for e in held_out}
@@ -64,9 +59,9 @@ def test_split_holds_out_a_quarter_with_groups_whole() -> None:
         assert 0.22 <= share <= 0.28
 
 
-def test_shipped_model_matches_this_data_and_its_recorded_figures() -> None:
+def test_shipped_model_matches_this_data_and_its_recorded_figures(data_dir: Path) -> None:
     model = UrgencyModel.load(SHIPPED)
-    assert model.metadata["data_fingerprint"] == training_fingerprint(DATA_DIR), (
+    assert model.metadata["data_fingerprint"] == training_fingerprint(data_dir), (
         "models/urgency-v1 was trained on other data: retrain it (python -m classifiers.urgency.train)")
-    _, held_out = split_desk(load_desk(DATA_DIR), seed=model.metadata["seed"])
+    _, held_out = split_desk(load_desk(data_dir), seed=model.metadata["seed"])
     assert evaluate(model, held_out) == model.metadata["metrics"]["held_out"]
