@@ -15,7 +15,7 @@ deliveries (not read here). ``standby`` events (handover protocol) are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from classifiers.message import Message, Network
@@ -54,19 +54,32 @@ def entries(doc: Any, expected_object: str) -> Iterator[tuple[str, dict[str, Any
         yield path, obj, req_id(obj, "id", path)
 
 
-def parse(doc: Any, *, received_at: float) -> list[Message]:
+# (change, its path, the entry's path, the entry, the page or account id, received_at) → a message or None
+ChangeParser = Callable[[Any, str, str, dict[str, Any], str, float], Message | None]
+
+
+def parse_meta(doc: Any, *, expected_object: str, network: Network, parse_change: ChangeParser,
+               received_at: float) -> list[Message]:
+    """A Meta webhook delivery (Facebook page or Instagram account): each entry's Messenger-style
+    ``messaging`` events, then its ``changes`` through the network's own ``parse_change``."""
     out: list[Message] = []
-    for path, entry, page_id in entries(doc, "page"):
+    for path, entry, owner_id in entries(doc, expected_object):
         for i, event in enumerate(opt_list(entry, "messaging", path)):
-            msg = parse_messaging(event, f"{path}.messaging[{i}]", network=Network.FACEBOOK, owner_id=page_id,
+            msg = parse_messaging(event, f"{path}.messaging[{i}]", network=network, owner_id=owner_id,
                                   received_at=received_at)
             if msg is not None:
                 out.append(msg)
         for i, change in enumerate(opt_list(entry, "changes", path)):
-            msg = _parse_feed_change(change, f"{path}.changes[{i}]", page_id=page_id, received_at=received_at)
+            msg = parse_change(change, f"{path}.changes[{i}]", path, entry, owner_id, received_at)
             if msg is not None:
                 out.append(msg)
     return out
+
+
+def parse(doc: Any, *, received_at: float) -> list[Message]:
+    return parse_meta(doc, expected_object="page", network=Network.FACEBOOK, received_at=received_at,
+                      parse_change=lambda change, path, _entry_path, _entry, page_id, received:
+                      _parse_feed_change(change, path, page_id=page_id, received_at=received))
 
 
 # --- Messenger-style events, shared with Instagram Messaging ------------------------------------------------

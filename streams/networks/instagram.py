@@ -24,14 +24,13 @@ from streams.networks._common import (
     join,
     millis,
     opt_id,
-    opt_list,
     opt_obj,
     req_epoch,
     req_id,
     req_obj,
     req_str,
 )
-from streams.networks.facebook import delivery, entries, parse_messaging, render_messaging
+from streams.networks.facebook import delivery, parse_meta, render_messaging
 
 DEMO_ACCOUNT_ID: Final = "17841400000000001"  # invented: the professional account render() pretends to be
 _COMMENT_FIELDS: Final = frozenset({"comments", "live_comments"})
@@ -46,19 +45,10 @@ def _entry_time(entry: dict[str, Any], path: str) -> float:
 
 
 def parse(doc: Any, *, received_at: float) -> list[Message]:
-    out: list[Message] = []
-    for path, entry, account_id in entries(doc, "instagram"):
-        for i, event in enumerate(opt_list(entry, "messaging", path)):
-            msg = parse_messaging(event, f"{path}.messaging[{i}]", network=Network.INSTAGRAM, owner_id=account_id,
-                                  received_at=received_at)
-            if msg is not None:
-                out.append(msg)
-        for i, change in enumerate(opt_list(entry, "changes", path)):
-            msg = _parse_comment(change, f"{path}.changes[{i}]", entry=(path, entry), account_id=account_id,
-                                 received_at=received_at)
-            if msg is not None:
-                out.append(msg)
-    return out
+    return parse_meta(doc, expected_object="instagram", network=Network.INSTAGRAM, received_at=received_at,
+                      parse_change=lambda change, path, entry_path, entry, account_id, received:
+                      _parse_comment(change, path, entry=(entry_path, entry), account_id=account_id,
+                                     received_at=received))
 
 
 def _parse_comment(change: Any, path: str, *, entry: tuple[str, dict[str, Any]], account_id: str,
