@@ -21,6 +21,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from streams import kafka_transport
 from streams.networks import NETWORKS
 from streams.pipeline import OutRecord, Record, Triage
 from streams.queues import QueueStore
@@ -40,7 +41,7 @@ EXIT_UNEXPECTED = 70
 
 def create_app(settings: Settings) -> faust.App:
     datadir = settings.worker_datadir or Path(tempfile.gettempdir()) / f"vigie-{settings.group_id}"
-    return faust.App(
+    app = faust.App(
         settings.group_id,
         broker=settings.kafka_url,
         key_serializer="raw",
@@ -59,6 +60,8 @@ def create_app(settings: Settings) -> faust.App:
         store="memory://",
         datadir=str(datadir),
     )
+    kafka_transport.install(app, settings.fetch_max_wait)
+    return app
 
 
 @dataclass

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     worker_datadir: Path | None = Field(None, description="faust's data directory (default: a temp folder)")
     session_timeout: float = Field(6.0, gt=0, description="Consumer group session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0, description="Consumer group heartbeat interval, seconds")
+    fetch_max_wait: float = Field(0.1, gt=0, description="Longest a consumer fetch waits for records, seconds")
     # --- ingest gateway (vigie gateway) ---
     meta_app_secrets: Secrets = Field((), description="Meta app secrets, comma-separated (any one matching passes)")
     meta_verify_token: SecretStr | None = Field(None, description="Token Meta echoes in the GET subscription handshake")
@@ -59,6 +60,19 @@ class Settings(BaseSettings):
     gateway_max_in_flight: int = Field(512, ge=1, description="Deliveries being produced at once (503 above)")
     gateway_produce_timeout: float = Field(5.0, gt=0, description="Seconds to get acks=all before answering 503")
     gateway_idempotent_producer: bool = Field(False, description="enable_idempotence (Apache Kafka; not Tansu)")
+    # --- the agents' desk (vigie serve, vigie desk) ---
+    desks: str = Field("", description="Desks as name=category,category;name=... (empty: the documented default)")
+    critical_desk: str = Field("emergencies", description="The desk every priority-0 item goes to")
+    ageing_seconds: int = Field(1800, ge=0, description="Waiting worth one priority level in claim order (0 = off)")
+    max_lease_seconds: int = Field(1800, ge=1, description="Longest lease a claim or an extend may ask for")
+    agent_max_items: int = Field(3, ge=1, description="Items one agent may hold under lease at once")
+    flag_after: int = Field(3, ge=1, description="Releases + expiries after which an item is flagged to supervisors")
+    audit_item_maxlen: int = Field(200, ge=10, description="Audit entries kept per item (Redis stream, approximate)")
+    audit_maxlen: int = Field(1_000_000, ge=1000, description="Entries kept in the global audit stream until forwarded")
+    api_host: str = Field("127.0.0.1", description="Address the desk API and console bind to (0.0.0.0 in a pod)")
+    api_port: int = Field(8000, ge=0, le=65535, description="Port of the desk API and console")
+    igpn_report_url: str = Field("https://www.police-nationale.interieur.gouv.fr/",
+                                 description="IGPN reporting platform URL used in the complaints canned reply")
 
     @field_validator("meta_app_secrets", "x_consumer_secrets", "ingest_secrets", mode="before")
     @classmethod
@@ -78,6 +92,10 @@ class Settings(BaseSettings):
     @property
     def deadletter_topic(self) -> str:
         return f"{self.topic_prefix}.deadletter"
+
+    @property
+    def audit_topic(self) -> str:
+        return f"{self.topic_prefix}.audit"
 
     @property
     def kafka_bootstrap(self) -> str:
