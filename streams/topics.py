@@ -13,7 +13,7 @@ from streams.settings import Settings
 
 def topic_names(settings: Settings) -> list[str]:
     raw = [settings.raw_topic(n) for n in NETWORKS] + [f"{settings.topic_prefix}.raw"]
-    return [*raw, settings.triaged_topic, settings.deadletter_topic]
+    return [*raw, settings.triaged_topic, settings.deadletter_topic, settings.audit_topic]
 
 
 def ensure_topics(settings: Settings, timeout_ms: int = 10_000) -> list[str]:

@@ -8,12 +8,11 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry, start_http_server
 
-from classifiers.routing import RoutingPolicy
 from classifiers.urgency import UrgencyModel
 from streams.app import WorkerDeps, create_app, register_agents
 from streams.metrics import Metrics
 from streams.pipeline import Triage
-from streams.queues import connect
+from streams.queues import connect, routing_policy
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
@@ -23,7 +22,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry) -> faust.App:
     model = UrgencyModel.load(settings.model_path)
     metrics = Metrics.create(registry)
     metrics.model.info({"version": model.version})
-    policy = RoutingPolicy()
+    policy = routing_policy(settings)  # VIGIE_DESKS, VIGIE_CRITICAL_DESK, VIGIE_AGEING_SECONDS
     store = connect(settings, policy)
 
     def make_triage(sink: Any) -> Triage:

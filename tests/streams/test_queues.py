@@ -28,6 +28,12 @@ def pending(m: Message, priority: int = 2, category: str = "safety_question", of
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests are about order and leases: one agent may hold many items (the cap has its own tests)."""
+    return settings.model_copy(update={"agent_max_items": 10_000})
+
+
+@pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[QueueStore]:
     s = connect(settings)
     yield s
