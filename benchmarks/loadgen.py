@@ -120,7 +120,8 @@ def plan(profile: Profile, compression: float, step: float = 1.0) -> list[float]
 
 
 def send_kafka(settings: Settings, schedule: Sequence[float], records: Sequence[harness.Encoded]) -> list[float]:
-    """Send ``records[i]`` at ``schedule[i]`` seconds from now; returns how late each send was (seconds)."""
+    """Send ``records[i]`` (encoded for ``settings``) at ``schedule[i]`` seconds from now; returns how late
+    each send was (seconds)."""
     producer = harness.producer(settings)
     late: list[float] = []
     try:
@@ -130,7 +131,7 @@ def send_kafka(settings: Settings, schedule: Sequence[float], records: Sequence[
             if wait > 0.001:
                 time.sleep(wait)
             late.append(max(0.0, time.monotonic() - start - due))
-            producer.send(harness.retarget(topic, settings), value=value, key=key, headers=headers)
+            producer.send(topic, value=value, key=key, headers=headers)
         producer.flush()
     finally:
         producer.close()
