@@ -157,6 +157,25 @@ def gateway(host: str | None, port: int | None, follow: tuple[str, ...], **overr
     run(serve(settings, pollers))
 
 
+@main.command("serve")
+@settings_options
+@click.option("--host", default=None, envvar="VIGIE_API_HOST", show_envvar=True,
+              help="Address to bind [default: 127.0.0.1; 0.0.0.0 in a pod].")
+@click.option("--port", type=int, default=None, envvar="VIGIE_API_PORT", show_envvar=True,
+              help="Port to listen on [default: 8000].")
+def serve_desk(host: str | None, port: int | None, **overrides: Any) -> None:
+    """The agents' HTTP API and web console (http://HOST:PORT/), the lease reaper and the audit forwarder."""
+    from redis.exceptions import RedisError
+
+    from streams.desk.server import serve
+
+    settings = make_settings(api_host=host, api_port=port, **overrides)
+    try:
+        run(serve(settings))
+    except (RedisError, OSError) as exc:
+        raise click.ClickException(f"cannot serve: {type(exc).__name__}: {exc}") from None
+
+
 main.add_command(desk)
 
 
