@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
+from streams.desk.metrics import DeskMetrics
 from streams.exporter import SnapshotCollector
 from streams.metrics import Metrics
 
@@ -40,9 +41,10 @@ _IDENT = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 
 
 def exported_names() -> set[str]:
-    """Sample names of every family the worker and the exporter register, computed from a live registry."""
+    """Sample names of every family the worker, the exporter and the desk API register, from a live registry."""
     registry = CollectorRegistry()
     Metrics.create(registry)
+    DeskMetrics.create(registry)
     registry.register(SnapshotCollector())
     return {family.name + suffix for family in registry.collect() for suffix in SUFFIXES[family.type]}
 
