@@ -1,8 +1,11 @@
 """The faust application: built by a factory, agents registered explicitly, no module-level app.
 
 ``create_app(settings)`` returns a configured ``faust.App``; ``register_agents(app, deps)`` adds the triage
-agent (raw topics → :class:`streams.pipeline.Triage`) and the lease reaper. The agent is thin: convert faust
-events to records, call the batch core, and only then let ``take_events`` acknowledge the offsets.
+agent (raw topics → :class:`streams.pipeline.Triage`) and the lease reaper. The agent is thin: it takes
+batches without acknowledging them (``noack_take``), prepares up to ``batches_in_flight`` of them at once
+(parse and score, in the scoring process), writes them to Redis and Kafka one after the other in arrival
+order, and acknowledges each batch only after its write — so faust commits no offset before its record is
+written.
 """
 
 from __future__ import annotations
@@ -103,8 +106,11 @@ def register_agents(app: faust.App, deps: WorkerDeps) -> None:
     @app.agent(source, name="triage")
     async def triage(stream: Any) -> None:
         pipeline = deps.make_triage(FaustSink(app))
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
-            await _process_until_done(pipeline, [_record(e) for e in events])
+        slots = asyncio.Semaphore(settings.batches_in_flight)
+        previous: asyncio.Task[None] | None = None
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_within):
+            await slots.acquire()
+            previous = asyncio.create_task(_handle(pipeline, stream, list(events), previous, slots))
 
     @app.timer(interval=1.0, name="reap_leases")  # type: ignore[untyped-decorator]
     async def reap_leases() -> None:
@@ -114,13 +120,33 @@ def register_agents(app: faust.App, deps: WorkerDeps) -> None:
             log.warning("lease reaper: redis unavailable (%s)", type(exc).__name__)
 
 
-async def _process_until_done(pipeline: Triage, records: list[Record]) -> None:
-    """Retry the (idempotent) batch while Redis or Kafka is unreachable; on any other error stop the
+async def _handle(pipeline: Triage, stream: Any, events: list[Any], previous: asyncio.Task[None] | None,
+                  slots: asyncio.Semaphore) -> None:
+    """One batch: prepare it (possibly while the previous batch is still being written), then write and
+    acknowledge it strictly after the previous one, so Redis sees batches in arrival order and an offset
+    is committed only once its record, and every record before it, is written."""
+    try:
+        records = [_record(e) for e in events]
+        try:
+            results = await pipeline.prepare(records)
+        except Exception:
+            _fail_stop(len(records))
+        if previous is not None:
+            await previous
+        await _write_until_done(pipeline, records, results)
+        for event in events:
+            await stream.ack(event)
+    finally:
+        slots.release()
+
+
+async def _write_until_done(pipeline: Triage, records: list[Record], results: Any) -> None:
+    """Retry the (idempotent) write while Redis or Kafka is unreachable; on any other error stop the
     process at once, before faust can acknowledge the batch — it will be replayed by the next worker."""
     delay = 0.5
     while True:
         try:
-            await pipeline.process(records)
+            await pipeline.write(records, results)
             return
         except Exception as exc:
             if not retryable(exc):

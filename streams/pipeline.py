@@ -16,7 +16,7 @@ import orjson
 
 from classifiers.message import Message
 from classifiers.routing import RoutingPolicy
-from classifiers.triage import decide
+from classifiers.triage import Decision, decide
 from classifiers.urgency import UrgencyModel
 from streams.metrics import Metrics
 from streams.networks import ParseError, parse_record
@@ -65,11 +65,41 @@ class BatchReport:
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + n
 
 
+Raw = tuple[str | None, bytes, float]  # (network, payload, received at)
+
+
+def prepare(model: UrgencyModel, policy: RoutingPolicy, raw: Sequence[Raw], max_bytes: int,
+            ) -> list[ParseError | list[Decision]]:
+    """The CPU-bound, I/O-free part of a batch: parse every payload, score all the messages in one model
+    call, decide their routes and duplicate keys. One result per payload: its decisions (``[]``: nothing to
+    triage) or the :class:`ParseError` that sends it to the dead letters."""
+    results: list[ParseError | list[Message]] = []
+    messages: list[Message] = []
+    for network, value, received_at in raw:
+        try:
+            parsed = parse_record(network, value, received_at=received_at, max_bytes=max_bytes)
+        except ParseError as err:
+            results.append(err)
+            continue
+        results.append(parsed)
+        messages.extend(parsed)
+    scores = model.score([m.text for m in messages], [m.lang for m in messages]) if messages else []
+    decisions = iter(decide(messages, scores, policy))
+    return [r if isinstance(r, ParseError) else [next(decisions) for _ in r] for r in results]
+
+
+class Scoring(Protocol):
+    """Runs :func:`prepare` elsewhere (a scoring process, :mod:`streams.scoring`) while the event loop goes on."""
+
+    async def prepare(self, raw: Sequence[Raw], max_bytes: int) -> list[ParseError | list[Decision]]: ...
+
+
 class Triage:
     def __init__(self, *, model: UrgencyModel, store: QueueStore, sink: Sink, policy: RoutingPolicy,
                  metrics: Metrics, raw_topic_prefix: str, triaged_topic: str, deadletter_topic: str,
-                 max_payload_bytes: int) -> None:
+                 max_payload_bytes: int, scoring: Scoring | None = None) -> None:
         self.model, self.store, self.sink, self.policy, self.metrics = model, store, sink, policy, metrics
+        self.scoring = scoring
         self.raw_topic_prefix = raw_topic_prefix
         self.triaged_topic, self.deadletter_topic = triaged_topic, deadletter_topic
         self.max_payload_bytes = max_payload_bytes
@@ -82,31 +112,38 @@ class Triage:
         return header.decode("utf-8", "replace") if header is not None else None
 
     async def process(self, records: Sequence[Record]) -> BatchReport:
+        """The whole batch: :meth:`prepare` then :meth:`write`."""
+        return await self.write(records, await self.prepare(records))
+
+    async def prepare(self, records: Sequence[Record]) -> list[ParseError | list[Decision]]:
+        """The pure part (parse, score, decide), in the scoring process when there is one. Nothing is
+        written: batches may be prepared ahead while an earlier batch is being written."""
+        raw = [(self.network_of(r), r.value, r.timestamp or time.time()) for r in records]
+        if self.scoring is None:
+            return prepare(self.model, self.policy, raw, self.max_payload_bytes)
+        return await self.scoring.prepare(raw, self.max_payload_bytes)
+
+    async def write(self, records: Sequence[Record], results: Sequence[ParseError | list[Decision]]) -> BatchReport:
+        """Redis, then the output records; returns once both are durable (idempotent: safe to repeat)."""
         started = time.perf_counter()
         report = BatchReport(records=len(records))
-        parsed: list[tuple[Record, Message]] = []
+        networks = [self.network_of(r) for r in records]
+        pending: list[Pending] = []
         uncounted: list[tuple[str, list[str]]] = []
         out: list[OutRecord] = []
-        for record in records:
-            network = self.network_of(record)
+        for record, network, result in zip(records, networks, results, strict=True):
             self.metrics.consumed.labels(network if network in {"facebook", "x", "instagram"} else "other").inc()
-            try:
-                messages = parse_record(network, record.value, received_at=record.timestamp or time.time(),
-                                        max_bytes=self.max_payload_bytes)
-            except ParseError as err:
-                uncounted.append((record.coordinate, ["dead_letters", f"dead_letters:{err.reason}"]))
-                out.append(self._dead_letter(record, err))
-                self.metrics.dead_letters.labels(err.reason).inc()
+            if isinstance(result, ParseError):
+                uncounted.append((record.coordinate, ["dead_letters", f"dead_letters:{result.reason}"]))
+                out.append(self._dead_letter(record, result))
+                self.metrics.dead_letters.labels(result.reason).inc()
                 report.add("dead_letter")
                 continue
-            if not messages:
+            if not result:
                 uncounted.append((record.coordinate, ["ignored"]))
                 report.add("ignored")
-            parsed.extend((record, m) for m in messages)
+            pending.extend(Pending(d, record.coordinate, self.model.version) for d in result)
 
-        scores = self.model.score([m.text for _, m in parsed], [m.lang for _, m in parsed]) if parsed else []
-        decisions = decide([m for _, m in parsed], scores, self.policy)
-        pending = [Pending(d, r.coordinate, self.model.version) for (r, _), d in zip(parsed, decisions, strict=True)]
         outcomes = await self.store.enqueue(pending)
         await self.store.count_records(uncounted)
 

@@ -38,6 +38,7 @@ from redis.exceptions import ResponseError
 
 from classifiers.routing import Route, RoutingPolicy, parse_desks
 from classifiers.taxonomy import Priority
+from streams import redis_client
 from streams.settings import Settings
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def connect(settings: Settings, policy: RoutingPolicy | None = None) -> QueueSto
     """A store on ``settings.redis_url`` (the connection opens lazily, in the caller's event loop)."""
     ttls = Ttls(identity=settings.identity_ttl_seconds, fingerprint=settings.dedupe_window_seconds,
                 resolved=settings.resolved_ttl_seconds, record=settings.identity_ttl_seconds)
-    return QueueStore(aioredis.from_url(settings.redis_url), settings.key_prefix,
+    return QueueStore(redis_client.from_url(settings.redis_url), settings.key_prefix,
                       policy or routing_policy(settings), ttls, DeskLimits.from_settings(settings))
 
 

@@ -13,6 +13,7 @@ from streams.app import WorkerDeps, create_app, register_agents
 from streams.metrics import Metrics
 from streams.pipeline import Triage
 from streams.queues import connect, routing_policy
+from streams.scoring import ScoringPool
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
@@ -24,11 +25,17 @@ def build_worker(settings: Settings, registry: CollectorRegistry) -> faust.App:
     metrics.model.info({"version": model.version})
     policy = routing_policy(settings)  # VIGIE_DESKS, VIGIE_CRITICAL_DESK, VIGIE_AGEING_SECONDS
     store = connect(settings, policy)
+    scoring = None
+    if settings.scoring_processes:
+        scoring = ScoringPool(settings)
+        if (loaded := scoring.warm_up()) != model.version:
+            raise RuntimeError(f"the scoring process loaded {loaded}, the worker {model.version}")
 
     def make_triage(sink: Any) -> Triage:
         return Triage(model=model, store=store, sink=sink, policy=policy, metrics=metrics,
                       raw_topic_prefix=f"{settings.topic_prefix}.raw", triaged_topic=settings.triaged_topic,
-                      deadletter_topic=settings.deadletter_topic, max_payload_bytes=settings.max_payload_bytes)
+                      deadletter_topic=settings.deadletter_topic, max_payload_bytes=settings.max_payload_bytes,
+                      scoring=scoring)
 
     app = create_app(settings)
     register_agents(app, WorkerDeps(settings=settings, make_triage=make_triage, store=store))
