@@ -32,7 +32,7 @@ from streams.settings import Settings
 from streams.topics import ensure_topics
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+RESULTS = Path(os.environ.get("VIGIE_BENCH_RESULTS", HERE / "results"))  # the smoke tests write elsewhere
 Encoded = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
