@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from classifiers.taxonomy import CATEGORIES, PRIORITIES, Priority
@@ -108,9 +109,9 @@ class RoutingPolicy:
         if self.ageing_seconds < 0:
             raise ValueError("ageing_seconds must be >= 0 (0 = strict priority)")
 
-    @property
+    @cached_property
     def desk_of(self) -> Mapping[str, str]:
-        return {c: desk for desk, cats in self.desks.items() for c in cats}
+        return MappingProxyType({c: desk for desk, cats in self.desks.items() for c in cats})
 
     def route(self, category: str, priority: int) -> Route:
         level = Priority(priority)

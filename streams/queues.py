@@ -120,6 +120,7 @@ class QueueStore:
         self.policy = policy
         self.ttls = ttls
         self.limits = limits or DeskLimits()
+        self._plans: dict[str | None, list[Any]] = {}
         self.p = "{" + prefix + "}:"
         self._enqueue = client.register_script(_script("enqueue"))
         self._record = client.register_script(_script("record"))
@@ -172,22 +173,17 @@ class QueueStore:
 
     async def claim(self, agent: str, *, lease_seconds: int, desk: str | None = None) -> dict[str, Any] | None:
         """Lease the most urgent item (the claim order of ``classifiers/routing.py``) to ``agent``, or None when
-        every queue is empty. Expired leases are reaped first, in the same round trip. The item carries its
+        every queue is empty. Expired leases are reaped first, in the same atomic script. The item carries its
         ``lease`` id (pass it back to extend / resolve / release). Raises ValueError for an unknown desk and
         :class:`LeaseError` ``cap_reached`` when the agent already holds ``agent_max_items`` items."""
-        plan = self.policy.claim_plan(desk)
-        now = _now_ms()
-        args: list[Any] = [self.p, agent, now, lease_seconds * 1000, secrets.token_hex(8),
-                           self.limits.agent_max_items, self.limits.audit_item_maxlen, self.limits.audit_maxlen]
-        for q in plan:
-            args += [q.handicap_ms, q.route.queue]
-        pipe = self.redis.pipeline(transaction=False)
-        await self._reap(keys=[self.leases_key, self.stats_key], args=self._reap_args(now, 500), client=pipe)
-        await self._claim(keys=[self.leases_key, self.stats_key], args=args, client=pipe)
-        reaped, flat = await pipe.execute(raise_on_error=False)
-        for reply in (reaped, flat):
-            if isinstance(reply, ResponseError):
-                raise _refusal(reply)
+        args: list[Any] = [self.p, agent, _now_ms(), lease_seconds * 1000, secrets.token_hex(8),
+                           self.limits.agent_max_items, self.limits.audit_item_maxlen, self.limits.audit_maxlen,
+                           self.limits.flag_after, 100]
+        args += self._plan(desk)
+        try:
+            flat = await self._claim(keys=[self.leases_key, self.stats_key], args=args)
+        except ResponseError as exc:
+            raise _refusal(exc) from None
         return _item(flat) if flat else None
 
     async def extend(self, item_id: str, agent: str, *, lease_seconds: int, lease: str | None = None) -> int:
@@ -235,6 +231,12 @@ class QueueStore:
         except ResponseError as exc:
             raise _refusal(exc) from None
         return new
+
+    def _plan(self, desk: str | None) -> list[Any]:
+        """The claim script's "handicap queue" pairs for a desk (or all), computed once per desk."""
+        if desk not in self._plans:
+            self._plans[desk] = [x for q in self.policy.claim_plan(desk) for x in (q.handicap_ms, q.route.queue)]
+        return self._plans[desk]
 
     def _reap_args(self, now: int, limit: int) -> list[Any]:
         return [self.p, now, limit, self.limits.audit_item_maxlen, self.limits.audit_maxlen, self.limits.flag_after]

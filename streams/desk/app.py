@@ -110,13 +110,13 @@ class DeskMiddleware:
         return identity, "invalid"
 
 
-def _identity(request: Request) -> Identity:
+async def _identity(request: Request) -> Identity:  # async: FastAPI would run a plain def in a thread
     ident: Identity = request.state.identity
     return ident
 
 
-def _supervisor(request: Request) -> Identity:
-    ident = _identity(request)
+async def _supervisor(request: Request) -> Identity:
+    ident = await _identity(request)
     if not ident.is_supervisor:
         request.app.state.metrics.auth_failures.labels("forbidden").inc()
         raise DeskError(403, "forbidden", "supervisors only")

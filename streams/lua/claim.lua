@@ -1,12 +1,16 @@
--- Claim the most urgent item of the given queues under a lease, atomically. Order (classifiers/routing.py):
--- smallest claim key = arrival (the queue score) + the queue's handicap; ties go to the earlier queue listed.
+-- Claim the most urgent item of the given queues under a lease, atomically, after returning expired leases
+-- to their queues (so an agent whose leases ran out is not held back by the cap). Order
+-- (classifiers/routing.py): smallest claim key = arrival (the queue score) + the queue's handicap; ties go to
+-- the earlier queue listed.
 -- KEYS: 1 leases zset, 2 stats hash
 -- ARGV: 1 key prefix, 2 agent, 3 now (ms), 4 lease (ms), 5 lease id, 6 max items per agent,
---       7 item audit maxlen, 8 global audit maxlen, 9.. "handicap-ms queue-name" pairs in tie-break order
+--       7 item audit maxlen, 8 global audit maxlen, 9 flag threshold, 10 max leases to reap,
+--       11.. "handicap-ms queue-name" pairs in tie-break order
 -- Returns the item as a flat field/value list, an empty list when every queue is empty, or the error
 -- cap_reached when the agent already holds the maximum.
 local prefix, agent, now, lease_ms, lease_id = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local cap, item_maxlen, all_maxlen = tonumber(ARGV[6]), ARGV[7], ARGV[8]
+reap_expired(prefix, KEYS[1], KEYS[2], now, tonumber(ARGV[10]), item_maxlen, all_maxlen, tonumber(ARGV[9]))
 local held_key = prefix .. 'held:' .. agent
 local held = redis.call('SCARD', held_key)
 if held >= cap then
@@ -14,7 +18,7 @@ if held >= cap then
     '); resolve or release one first')
 end
 local best_id, best_key, best_queue = nil, nil, nil
-for i = 9, #ARGV, 2 do
+for i = 11, #ARGV, 2 do
   local handicap, queue = tonumber(ARGV[i]), ARGV[i + 1]
   local head = redis.call('ZRANGE', prefix .. 'q:' .. queue, 0, 0, 'WITHSCORES')
   if head[1] then

@@ -60,3 +60,24 @@ local function maybe_flag(prefix, key, id, stats, threshold, now, item_maxlen, a
       'returned', returned)
   end
 end
+
+-- Return items whose lease has expired to their queue, at their original place (same score); count them,
+-- audit them ("expired", with the agent whose lease ran out) and flag the ones returned too often.
+-- Returns the ids reaped.
+local function reap_expired(prefix, leases, stats, now, limit, item_maxlen, all_maxlen, threshold)
+  local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(expired) do
+    local key = prefix .. 'item:' .. id
+    if redis.call('HGET', key, 'state') == 'claimed' then
+      local owner = end_lease(prefix, leases, key, id) or ''
+      requeue(prefix, key, id)
+      redis.call('HINCRBY', key, 'expiries', 1)
+      redis.call('HINCRBY', stats, 'lease_expired', 1)
+      audit(prefix, id, item_maxlen, all_maxlen, 'event', 'expired', 'at', now, 'agent', owner)
+      maybe_flag(prefix, key, id, stats, threshold, now, item_maxlen, all_maxlen)
+    else
+      redis.call('ZREM', leases, id)
+    end
+  end
+  return expired
+end
