@@ -34,6 +34,8 @@ DESK_COUNTERS = {
     "resolved": ("vigie_resolves", "Items resolved by agents"),
     "released": ("vigie_releases", "Items released back to their queue by agents"),
     "lease_expired": ("vigie_lease_expiries", "Leases that expired and put their item back"),
+    "escalated": ("vigie_escalations", "Items moved to another desk or a higher priority"),
+    "flagged": ("vigie_items_flagged", "Items flagged to supervisors after VIGIE_FLAG_AFTER releases + expiries"),
     "enqueued": ("vigie_items_enqueued", "New items put in a queue (all workers)"),
 }
 
