@@ -13,6 +13,7 @@ from streams.app import WorkerDeps, create_app, register_agents
 from streams.metrics import Metrics
 from streams.pipeline import Triage
 from streams.queues import connect, routing_policy
+from streams.runtime import freeze_startup_heap
 from streams.scoring import ScoringPool
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -47,6 +48,7 @@ def run_worker(settings: Settings, loglevel: str = "WARN") -> None:
     ensure_topics(settings)
     registry = CollectorRegistry()
     app = build_worker(settings, registry)
+    freeze_startup_heap()  # the model and faust live as long as the process: keep them out of full collections
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
     faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

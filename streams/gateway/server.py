@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 from streams.gateway.app import create_gateway
 from streams.gateway.pollers import Poller, run_poller
 from streams.gateway.producer import KafkaSink
+from streams.runtime import freeze_startup_heap
 from streams.settings import Settings
 
 
@@ -22,6 +23,7 @@ async def serve(settings: Settings, pollers: Sequence[Poller] = (), *, log_level
     tasks = [asyncio.create_task(run_poller(p, settings, sink), name=p.name) for p in pollers]
     try:
         app = create_gateway(settings, sink, registry=REGISTRY)
+        freeze_startup_heap()
         config = uvicorn.Config(app, host=settings.gateway_host, port=settings.gateway_port, lifespan="off",
                                 log_level=log_level, access_log=False, server_header=False)
         await uvicorn.Server(config).serve()
