@@ -98,9 +98,10 @@ async def drive(url: str, keys: list[str], think: float = 0.0) -> dict[str, obje
                 item = body["item"]
                 if item is None:
                     return
+                resumed = t1
                 if think:
                     await asyncio.sleep(think)
-                    t1 = time.perf_counter()
+                    resumed = time.perf_counter()
                 async with session.post(f"/api/items/{item['id']}/resolve", headers=headers,
                                         json={"lease": item["lease"], "reply_id": "thanks"}) as r:
                     await r.read()
@@ -108,8 +109,8 @@ async def drive(url: str, keys: list[str], think: float = 0.0) -> dict[str, obje
                         errors[str(r.status)] = errors.get(str(r.status), 0) + 1
                 t2 = time.perf_counter()
                 claim_s.append(t1 - t0)
-                resolve_s.append(t2 - t1)
-                cycle_s.append((t1 - t0) + (t2 - t1))  # without the think time
+                resolve_s.append(t2 - resumed)
+                cycle_s.append((t1 - t0) + (t2 - resumed))  # the two requests, without the think time
 
         started = time.perf_counter()
         await asyncio.gather(*(agent(k) for k in keys))

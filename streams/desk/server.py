@@ -104,6 +104,7 @@ async def serving(app: FastAPI, host: str, port: int, log_level: str = "warning"
 
 async def serve(settings: Settings, *, log_level: str = "warning") -> None:
     """Run until SIGINT/SIGTERM."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     desk = await build(settings, REGISTRY)
     # What exists now (modules, the app, its schemas) lives as long as the process: keep it out of the garbage
     # collector's full passes, which were the API's latency tail under load (p99 ×2, benchmarks/desk_api.py).
