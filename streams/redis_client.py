@@ -19,7 +19,8 @@ class _HiredisPacking:
     _packer = HiredisRespSerializer()
 
     def pack_command(self, *args: Any) -> list[bytes]:
-        return self._packer.pack(*args)
+        packed: list[bytes] = self._packer.pack(*args)
+        return packed
 
 
 class _Tcp(_HiredisPacking, Connection):
