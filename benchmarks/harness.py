@@ -75,10 +75,17 @@ def phase(base: Settings, **update: Any) -> Settings:
                                    "group_id": f"bench{tag}", **update})
 
 
+CHUNK = 50_000  # the generator's repost choice slows as its history grows: long backlogs are made in chunks
+
+
 def generate(n: int, seed: int = 13, settings: Settings | None = None) -> list[Encoded]:
-    """``n`` surge records, encoded (topic names for ``settings``'s prefix are patched in at send time)."""
+    """``n`` surge records, encoded for ``settings``'s topics; past :data:`CHUNK` records, consecutive chunks
+    of ``CHUNK`` from seeds ``seed``, ``seed + 1``, … (each its own stretch of the night)."""
     settings = settings or Settings()
-    return [encode(g, settings) for g in surge(n, seed=seed)]
+    out: list[Encoded] = []
+    for i, start in enumerate(range(0, n, CHUNK)):
+        out.extend(encode(g, settings) for g in surge(min(CHUNK, n - start), seed=seed + i))
+    return out
 
 
 def retarget(topic: str, settings: Settings) -> str:
