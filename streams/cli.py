@@ -140,6 +140,58 @@ def train(data_dir: Path | None, out: Path, seed: int | None) -> None:
 
 
 @main.command()
+@click.option("--data", "data_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="JSON lines with text and priority 0–3 (and category) [default: the held-out part of "
+                   "police_fr_dev].")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="VIGIE_DATA_DIR",
+              show_envvar=True, help="Labelled data: the held-out split, and the baseline's training part.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path, file_okay=False), default=None,
+              envvar="VIGIE_MODEL_PATH", show_envvar=True, help="Urgency model artifact folder.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("evaluation"),
+              show_default=True, help="Folder for report.json, report.md and the PNG plots.")
+@click.option("--json", "as_json", is_flag=True, help="Print report.json instead of the tables.")
+def evaluate(data_file: Path | None, data_dir: Path | None, model_path: Path | None, out: Path,
+             as_json: bool) -> None:
+    """Figures of the urgency model beside a plain baseline trained in the same run; report and PNG plots."""
+    from classifiers.urgency import ModelMismatchError
+    from streams.evaluation import EvaluationError, markdown, run_evaluation, write_report
+
+    settings = make_settings(data_dir=data_dir, model_path=model_path)
+    try:
+        result = run_evaluation(settings.model_path, settings.data_dir, data_file)
+    except (EvaluationError, FileNotFoundError, ModelMismatchError) as exc:
+        raise click.ClickException(str(exc)) from None
+    written = write_report(result, out)
+    if as_json:
+        echo_json(result.as_json())
+    else:
+        click.echo(markdown(result), nl=False)
+    click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+@main.command()
+@click.option("--input", "input_file", type=click.File("rb"), default="-", show_default=True,
+              help="JSON lines with at least text (and optionally id, lang, network); - is standard input.")
+@click.option("--output", "output_file", type=click.File("wb"), default="-", show_default=True,
+              help="Where to write the same objects with priority, category, urgency and reasons added.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path, file_okay=False), default=None,
+              envvar="VIGIE_MODEL_PATH", show_envvar=True, help="Urgency model artifact folder.")
+def classify(input_file: Any, output_file: Any, model_path: Path | None) -> None:
+    """Score JSON lines with the urgency model; a bad line gets an "error" key and the run goes on."""
+    from classifiers.urgency import ModelMismatchError, UrgencyModel
+    from streams.classify import classify_lines
+
+    settings = make_settings(model_path=model_path)
+    try:
+        model = UrgencyModel.load(settings.model_path)
+    except (FileNotFoundError, ModelMismatchError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in classify_lines(model, input_file):
+        output_file.write(line + b"\n")
+    output_file.flush()
+
+
+@main.command()
 @settings_options
 @click.option("--host", default=None, envvar="VIGIE_GATEWAY_HOST", show_envvar=True,
               help="Address to bind [default: 127.0.0.1; 0.0.0.0 in a pod].")

