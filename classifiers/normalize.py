@@ -12,7 +12,7 @@ import unicodedata
 
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|ly|co|io|net|org|me)/\S*", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
-_RT_PREFIX = re.compile(r"^(?:\s*rt\s+@\w+\s*:?\s*)+", re.IGNORECASE)
+_RT_PREFIX = re.compile(r"^(?:\s*rt\b\s*(?:@\w+)?\s*:?\s*)+", re.IGNORECASE)  # "RT @x:", "RT:", "RT "
 _REPEAT = re.compile(r"(\D)\1{2,}")  # never digits: "111" is not "11"
 _SPACE = re.compile(r"\s+")
 _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")

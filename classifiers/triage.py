@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from classifiers.dedupe import fingerprint
 from classifiers.message import Message
+from classifiers.neardup import Sketch, sketch
 from classifiers.routing import Route, RoutingPolicy
 
 if TYPE_CHECKING:
@@ -16,19 +17,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What to do with one message: where it goes and how to recognise its reposts."""
+    """What to do with one message: where it goes and how to recognise its reposts (exact ``fingerprint``,
+    near-duplicate ``sketch``)."""
 
     message: Message
     score: Score
     route: Route
     fingerprint: str | None
+    sketch: Sketch | None = None
 
 
 def decide(messages: Sequence[Message], scores: Sequence[Score], policy: RoutingPolicy) -> list[Decision]:
-    """Pair each message with its score, route it, and fingerprint it for duplicate folding."""
+    """Pair each message with its score, route it, and fingerprint and sketch it for duplicate folding."""
     if len(messages) != len(scores):
         raise ValueError(f"{len(messages)} messages but {len(scores)} scores")
     return [
-        Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text))
+        Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text, s.priority), sketch(m.text))
         for m, s in zip(messages, scores, strict=True)
     ]

@@ -30,3 +30,9 @@ def test_repeated_letters_shrink_but_numbers_stay() -> None:
     assert fold_for_dedupe("aidezzzzz nous") == "aidezz nous"
     assert fold_for_dedupe("numero 111 rue Oberkampf") != fold_for_dedupe("numero 11 rue Oberkampf")
     assert normalize("on est 1000 !!!!!") == "on est 1000 !!"
+
+
+def test_fold_removes_bare_rt_prefixes_but_not_words_starting_with_rt() -> None:
+    assert fold_for_dedupe("RT URGENT fusillade aux Halles") == fold_for_dedupe("urgent fusillade aux halles")
+    assert fold_for_dedupe("RT: acab 1312") == "acab 1312"
+    assert fold_for_dedupe("rtl annonce des tirs") == "rtl annonce des tirs"

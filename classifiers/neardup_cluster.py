@@ -1,0 +1,94 @@
+"""Duplicate clusters: which messages of a batch fold into an earlier one of the same batch, and when a
+growing cluster raises its item's priority. Pure: the Redis adapter (``streams/dedupe.py``) applies both.
+
+**Priority raise (the policy).** Many distinct people repeating the same rumour, question, sighting, appeal or
+complaint means the desk's public answer is awaited by that many people, and the longer it waits the further the
+rumour spreads. So when a cluster reaches :data:`RAISE_AT` distinct authors (25, then 250), its item moves up one
+priority level per step — only for the categories in :data:`RAISABLE`, never above priority 1 (priority 0 means
+a life in immediate danger, which popularity cannot tell), and never down. Thanks, solidarity, offers of help,
+insults, spam and chatter do not rise however often they are repeated: volume there says nothing about urgency.
+Counting *distinct authors* (not reposts) keeps one person posting fifty times from raising anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from classifiers.neardup import Form, Sketch, compare
+from classifiers.taxonomy import Priority
+
+RAISABLE: Final = frozenset({"rumor", "safety_question", "witness_tip", "missing_person", "complaint_police"})
+RAISE_AT: Final = (25, 250)  # distinct authors at which the item moves up one level, then another
+RAISE_CEILING: Final = Priority.HIGH
+STRICT_BELOW: Final = Priority.MEDIUM  # priority 0 and 1 are compared strictly (classifiers.neardup.compare)
+
+
+def raised_priority(category: str, priority: int, authors: int) -> int:
+    """The priority an item of ``category`` at ``priority`` should have once its cluster has ``authors``
+    distinct authors (the same or a more urgent one; see the module docstring)."""
+    if category not in RAISABLE or priority <= RAISE_CEILING:
+        return priority
+    levels = sum(1 for threshold in RAISE_AT if authors >= threshold)
+    return max(int(RAISE_CEILING), priority - levels)
+
+
+def is_strict(priority: int) -> bool:
+    """Messages at priority 0 and 1 fold only without any word replaced (two people hiding in two places)."""
+    return priority < STRICT_BELOW
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What batch planning needs to know of a message."""
+
+    fingerprint: str | None
+    sketch: Sketch | None
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """Message ``leader`` (an index in the batch, earlier) is the one this message folds with."""
+
+    leader: int
+    kind: str  # "exact" or "near"
+
+
+def plan_batch(members: Sequence[Member]) -> list[Follow | None]:
+    """For each message of a batch, in arrival order, the earlier message of the same batch it is a repost of
+    (exact fingerprint first, then a near-duplicate sharing an LSH band key), or None.
+
+    The store looks messages up in the window one by one, but a batch is looked up before any of it is
+    written; planning the batch first keeps "the first message is the item" true inside a batch too."""
+    by_fingerprint: dict[str, int] = {}
+    by_band: dict[bytes, list[int]] = {}
+    forms: dict[int, Form] = {}
+    plan: list[Follow | None] = []
+    for i, m in enumerate(members):
+        follow: Follow | None = None
+        if m.fingerprint is not None and m.fingerprint in by_fingerprint:
+            follow = Follow(by_fingerprint[m.fingerprint], "exact")
+        elif m.sketch is not None:
+            form = forms[i] = Form.decode(m.sketch.form)
+            seen: set[int] = set()
+            best: tuple[float, int] | None = None
+            for band in m.sketch.bands:
+                for j in by_band.get(band, ()):
+                    if j in seen:
+                        continue
+                    seen.add(j)
+                    c = compare(form, forms[j], strict=is_strict(m.priority) or is_strict(members[j].priority))
+                    if c.same and (best is None or c.score > best[0]):
+                        best = (c.score, j)
+            if best is not None:
+                follow = Follow(best[1], "near")
+        plan.append(follow)
+        if m.fingerprint is not None:
+            by_fingerprint.setdefault(m.fingerprint, i)
+        if m.sketch is not None:
+            forms.setdefault(i, Form.decode(m.sketch.form))
+            for band in m.sketch.bands:
+                by_band.setdefault(band, []).append(i)
+    return plan
