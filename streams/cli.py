@@ -228,6 +228,40 @@ def serve_desk(host: str | None, port: int | None, **overrides: Any) -> None:
         raise click.ClickException(f"cannot serve: {type(exc).__name__}: {exc}") from None
 
 
+@main.command()
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              default=None, help="JSON lines (id, text; network, author, priority optional) [default: stdin].")
+@click.option("--output", "output_path", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              default=None, help="Where to write the lines with their `cluster` [default: stdout].")
+@click.option("--redis-url", default=None, envvar="VIGIE_DEDUPE_REDIS_URL", show_envvar=True,
+              help="A Redis to work in, under a fresh key prefix [default: an embedded redis-server for this run].")
+@click.option("--window-seconds", "dedupe_window_seconds", type=int, default=None,
+              envvar="VIGIE_DEDUPE_WINDOW_SECONDS", show_envvar=True,
+              help="How long reposts fold into an item [default: 21600].")
+@click.option("--model-path", type=click.Path(path_type=Path), default=None, envvar="VIGIE_MODEL_PATH",
+              show_envvar=True, help="Urgency model, for lines without a priority.")
+def dedupe(input_path: Path | None, output_path: Path | None, redis_url: str | None,
+           dedupe_window_seconds: int | None, model_path: Path | None) -> None:
+    """Cluster reposts in a JSON-lines file the way the worker folds them: each line is written back with
+    `cluster`, the id of its cluster's first message. Bad lines are reported on stderr and skipped."""
+    from streams.dedupe_cli import DedupeError, open_input, run_dedupe
+
+    settings = make_settings(dedupe_window_seconds=dedupe_window_seconds, model_path=model_path)
+    source = open_input(input_path)
+    sink = sys.stdout.buffer if output_path is None or str(output_path) == "-" else output_path.open("wb")
+    try:
+        written, bad = run_dedupe(source, sink, settings, lambda text: click.echo(text, err=True),
+                                  redis_url=redis_url)
+    except DedupeError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+        if sink is not sys.stdout.buffer:
+            sink.close()
+    click.echo(f"{written} messages clustered, {bad} bad lines skipped", err=True)
+
+
 main.add_command(desk)
 
 

@@ -35,7 +35,7 @@ class DemoError(Exception):
     """The demo could not finish; the message includes the end of the worker's log."""
 
 
-ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_redelivery", "dead_letters", "ignored")
+ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_near", "duplicates_redelivery", "dead_letters", "ignored")
 
 
 @dataclass
@@ -54,10 +54,11 @@ class DemoResult:
         return {
             "produced": self.produced,
             "enqueued": c.get("enqueued", 0),
-            "duplicates": c.get("duplicates_exact", 0) + c.get("duplicates_redelivery", 0),
+            "duplicates": c.get("duplicates_exact", 0) + c.get("duplicates_near", 0)
+            + c.get("duplicates_redelivery", 0),
             "dead_letters": c.get("dead_letters", 0),
             "ignored": c.get("ignored", 0),
-            "duplicates_by_kind": {"exact": c.get("duplicates_exact", 0),
+            "duplicates_by_kind": {"exact": c.get("duplicates_exact", 0), "near": c.get("duplicates_near", 0),
                                    "redelivery": c.get("duplicates_redelivery", 0)},
             "dead_letters_by_reason": {k.split(":", 1)[1]: v for k, v in sorted(c.items())
                                        if k.startswith("dead_letters:")},

@@ -23,6 +23,7 @@ from streams.networks import ParseError, parse_record
 from streams.queues import Pending, QueueStore
 
 NETWORK_HEADER = "network"
+_DUPLICATE_KINDS = {"folded": "exact", "folded_near": "near", "redelivery": "redelivery"}  # outcome → metric kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +162,8 @@ class Triage:
         if outcome == "enqueued":
             self.metrics.triaged.labels(str(int(d.route.priority)), d.score.category).inc()
             self.metrics.triage_latency.observe(max(0.0, now - d.message.received_at))
-        elif outcome in ("folded", "redelivery"):
-            self.metrics.duplicates.labels("exact" if outcome == "folded" else "redelivery").inc()
+        elif outcome in _DUPLICATE_KINDS:
+            self.metrics.duplicates.labels(_DUPLICATE_KINDS[outcome]).inc()
         else:
             self.metrics.replays.inc()
 

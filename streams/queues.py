@@ -8,6 +8,8 @@ Lua scripts, which build item keys from ids, stay on one slot. Layout:
 ``{p}:item:<id>``                 hash: the item an agent sees, its state and its duplicate cluster
 ``{p}:id:<network>:<network id>`` "record coordinate|item id": makes enqueue idempotent
 ``{p}:fp:<fingerprint>``          first item with this folded text, for the dedupe window
+``{p}:nd:b|f:<slot>``, ``{p}:nd:seq``  the near-duplicate window (LSH buckets, forms; ``lua/enqueue.lua``)
+``{p}:authors:<id>``              HyperLogLog of an item's cluster's distinct authors
 ``{p}:rec:<coordinate>[|<id>]``   marks a record already counted (dead letter, nothing to triage, or
                                   a redelivery), so a replay of that record counts nothing again
 ``{p}:leases``                    sorted set of claimed item ids, score = lease deadline (ms)
@@ -44,7 +46,7 @@ from streams.settings import Settings
 if TYPE_CHECKING:
     from classifiers.triage import Decision
 
-Outcome = str  # "enqueued" | "folded" | "redelivery" | "replay"
+Outcome = str  # "enqueued" | "folded" | "folded_near" | "redelivery" | "replay"
 
 
 def _script(name: str) -> str:
@@ -140,26 +142,12 @@ class QueueStore:
         return self.p + "leases"
 
     async def enqueue(self, batch: Sequence[Pending]) -> list[Outcome]:
-        """Enqueue a batch in one round trip; each message is one atomic, idempotent script call."""
-        if not batch:
-            return []
-        now = _now_ms()
-        pipe = self.redis.pipeline(transaction=False)
-        for pending in batch:
-            d, m = pending.decision, pending.decision.message
-            fields = _item_fields(pending)
-            await self._enqueue(
-                keys=[self.p + "id:" + m.identity, self.p + "item:" + m.identity,
-                      self.p + "q:" + d.route.queue, self.stats_key],
-                args=[self.p, m.identity, pending.coordinate, d.fingerprint or "", now,
-                      int(m.received_at * 1000), self.ttls.identity, self.ttls.fingerprint, m.network.value,
-                      *fields],
-                client=pipe,
-            )
-            await self._audit_enqueued(keys=[self.p + "item:" + m.identity], args=[
-                self.p, m.identity, now, self.limits.audit_item_maxlen, self.limits.audit_maxlen], client=pipe)
-        replies = await pipe.execute()
-        return [_text(r[0]) for r in replies[::2]]  # every other reply is the audit step's
+        """Enqueue a batch, folding exact and near-duplicate reposts into their first item's cluster: one
+        atomic, idempotent script call per message and round, one round trip per round (``streams/dedupe.py``:
+        usually one round, two when near-duplicate candidates need comparing)."""
+        from streams import dedupe
+
+        return await dedupe.enqueue(self, batch)
 
     async def count_records(self, records: Sequence[tuple[str, Sequence[str]]]) -> list[bool]:
         """Count records that made no item (``(coordinate, stats fields)``), once per record."""
@@ -379,7 +367,8 @@ def _item_fields(pending: Pending) -> list[Any]:
     return [x for kv in fields.items() for x in kv]
 
 
-_INTS = {"priority", "dup_count", "has_media", "has_url", "claims", "releases", "expiries", "lease_deadline",
+_INTS = {"priority", "dup_count", "authors", "after_resolve", "raised_from",
+         "has_media", "has_url", "claims", "releases", "expiries", "lease_deadline",
          "score", "first_seen", "last_seen", "claimed_at", "resolved_at", "escalations", "flagged", "audited"}
 _FLOATS = {"urgency", "created_at", "received_at"}
 
@@ -393,7 +382,7 @@ def _item(flat: Sequence[Any]) -> dict[str, Any]:
             item[k] = int(float(v))
         elif k in _FLOATS:
             item[k] = float(v)
-        elif k == "reasons":
+        elif k in ("reasons", "samples"):
             item[k] = orjson.loads(v)
         elif k == "networks":
             item[k] = v.split(",")

@@ -19,7 +19,7 @@ from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
-ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_redelivery", "dead_letters", "ignored")
+ACCOUNTED = ("enqueued", "duplicates_exact", "duplicates_near", "duplicates_redelivery", "dead_letters", "ignored")
 
 
 def msg(network: Network, nid: str, text: str) -> Message:

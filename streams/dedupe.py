@@ -1,0 +1,204 @@
+"""Enqueue with duplicate folding: the Redis side of ``classifiers/neardup.py``.
+
+A batch goes through ``lua/enqueue.lua`` in as few round trips as it needs (pipelined, one script call per
+message; the comparisons happen here, in Python, between round trips):
+
+1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
+   batch; they wait for it (``follow``).
+2. Every other message is looked up (``first``): redelivery, exact repost (folded at once), or near-duplicate
+   candidates in the shared window. A message with no candidate is enqueued in that same call.
+3. Candidates are compared (:func:`classifiers.neardup.best_match`, strictly when either message is priority 0
+   or 1) and the decision is committed (``commit``): fold into the best match's cluster, or enqueue. The
+   script checks that no new candidate appeared meanwhile — two workers on two partitions filing twins at the
+   same moment — and returns those instead of changing anything; they are compared and committed again.
+4. Followers fold into their leader's cluster, whatever it turned out to be.
+
+Then a cluster that grew past a threshold of distinct authors gets its item's priority raised
+(:func:`classifiers.neardup_cluster.raised_priority`, ``lua/raise.lua``) while it waits in its queue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from redis.commands.core import AsyncScript
+
+from classifiers.neardup import Form, best_match
+from classifiers.neardup_cluster import Follow, Member, is_strict, plan_batch, raised_priority
+
+if TYPE_CHECKING:
+    from streams.queues import Pending, QueueStore
+
+SLOTS = 6  # the window is kept in this many time slots; a slot's keys expire together
+BUCKET_CAP = 4  # refs kept per LSH bucket and slot (the most recent)
+MAX_CANDIDATES = 16  # candidates compared per message and round (most shared bands first)
+MAX_SAMPLES = 3  # sample texts kept on an item (its first near-duplicates)
+MAX_ROUNDS = 8  # commit rounds before a message is enqueued without waiting for more candidates
+
+FOLDED = ("folded", "folded_near")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """How the near-duplicate window is kept: ``seconds`` is ``VIGIE_DEDUPE_WINDOW_SECONDS`` (the store's
+    fingerprint ttl); the cluster's authors are kept as long as a resolved item, plus the window."""
+
+    seconds: int
+    authors_ttl: int
+    slots: int = SLOTS
+    bucket_cap: int = BUCKET_CAP
+    max_candidates: int = MAX_CANDIDATES
+    max_samples: int = MAX_SAMPLES
+
+    @classmethod
+    def of(cls, store: QueueStore) -> Window:
+        return cls(store.ttls.fingerprint, store.ttls.resolved + store.ttls.fingerprint)
+
+
+class _Scripts:
+    def __init__(self, store: QueueStore) -> None:
+        lua = resources.files("streams").joinpath("lua")
+        desk = lua.joinpath("desk.lua").read_text(encoding="utf-8")
+        self.raise_: AsyncScript = store.redis.register_script(
+            desk + "\n" + lua.joinpath("raise.lua").read_text(encoding="utf-8"))
+        self.window = Window.of(store)
+
+
+_SCRIPTS: WeakKeyDictionary[QueueStore, _Scripts] = WeakKeyDictionary()
+
+
+def _scripts(store: QueueStore) -> _Scripts:
+    if store not in _SCRIPTS:
+        _SCRIPTS[store] = _Scripts(store)
+    return _SCRIPTS[store]
+
+
+@dataclass(slots=True)
+class _State:
+    """One message's progress through the rounds."""
+
+    follow: Follow | None
+    leader: str = ""  # identity of the message followed
+    outcome: str | None = None
+    reply: list[Any] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # candidate refs compared so far
+    target: str = ""  # the cluster item chosen among them ("" = none matched)
+    best: float = -1.0
+    rounds: int = 0
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def enqueue(store: QueueStore, batch: Sequence[Pending]) -> list[str]:
+    """Enqueue ``batch`` (see the module docstring); one outcome per message: ``enqueued``, ``folded`` (exact
+    repost), ``folded_near`` (near-duplicate), ``redelivery`` or ``replay``."""
+    return [outcome for outcome, _item in await enqueue_items(store, batch)]
+
+
+async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tuple[str, str]]:
+    """:func:`enqueue`, with the id of the item each message ended in (its own, or its cluster's)."""
+    if not batch:
+        return []
+    plan = plan_batch([Member(p.decision.fingerprint, p.decision.sketch, int(p.decision.score.priority))
+                       for p in batch])
+    states = [_State(f, batch[f.leader].decision.message.identity if f else "") for f in plan]
+    window = _scripts(store).window
+    round_no = 0
+    while True:
+        todo = [i for i, s in enumerate(states) if s.outcome is None]
+        if not todo:
+            break
+        round_no += 1
+        now = int(time.time() * 1000)
+        pipe = store.redis.pipeline(transaction=False)
+        for i in todo:
+            await _call(store, window, pipe, batch[i], states[i], now)
+        replies = await pipe.execute()
+        for i, reply in zip(todo, replies[::2], strict=True):  # every other reply is the audit step's
+            _settle(batch[i], states[i], [_text(r) for r in reply])
+        if round_no > len(batch) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
+            raise RuntimeError("near-duplicate folding did not converge")
+    await _raise_grown(store, batch, states)
+    return [(s.outcome or "", s.reply[1] if len(s.reply) > 1 else "") for s in states]
+
+
+async def _call(store: QueueStore, w: Window, pipe: Any, pending: Pending, state: _State, now: int) -> None:
+    from streams.queues import _item_fields
+
+    d, m = pending.decision, pending.decision.message
+    if state.follow is not None:
+        mode, arg, seen = "follow", state.leader, state.follow.kind
+    elif not state.reply:
+        mode, arg, seen = "first", "", ""
+    else:
+        # after MAX_ROUNDS (workers racing on the same twins for that long), commit what was compared
+        mode = "commit" if state.rounds < MAX_ROUNDS else "force"
+        arg, seen = state.target, ",".join(state.seen)
+    sketch = d.sketch
+    entry = f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else ""
+    bands = sketch.bands if sketch is not None else ()
+    await store._enqueue(
+        keys=[store.p + "id:" + m.identity, store.p + "item:" + m.identity,
+              store.p + "q:" + d.route.queue, store.stats_key],
+        args=[store.p, m.identity, pending.coordinate, d.fingerprint or "", now, int(m.received_at * 1000),
+              store.ttls.identity, w.seconds, m.network.value, m.author_id, mode, arg, seen, entry, m.text,
+              w.slots, w.bucket_cap, w.max_candidates, w.max_samples, w.authors_ttl, len(bands), *bands,
+              *_item_fields(pending)],
+        client=pipe,
+    )
+    await store._audit_enqueued(keys=[store.p + "item:" + m.identity], args=[
+        store.p, m.identity, now, store.limits.audit_item_maxlen, store.limits.audit_maxlen], client=pipe)
+
+
+def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
+    outcome = reply[0]
+    if outcome == "pending":
+        return  # its leader is being compared again; next round
+    if outcome != "verify":
+        state.outcome, state.reply = outcome, reply
+        return
+    state.reply = reply
+    state.rounds += 1
+    d = pending.decision
+    assert d.sketch is not None  # only a message with a sketch has candidates
+    found = reply[2:]
+    refs, items = found[0::4], found[1::4]
+    priorities, forms = [int(p) for p in found[2::4]], [Form.decode(f) for f in found[3::4]]
+    strict = [is_strict(int(d.score.priority)) or is_strict(p) for p in priorities]
+    best = best_match(Form.decode(d.sketch.form), forms, strict)
+    if best is not None and best[1].score > state.best:
+        state.best, state.target = best[1].score, items[best[0]]
+    state.seen.extend(refs)
+
+
+async def _raise_grown(store: QueueStore, batch: Sequence[Pending], states: Sequence[_State]) -> None:
+    """Raise the priority of queued items whose cluster grew past the policy's thresholds (one round trip,
+    only when there is something to raise)."""
+    targets: dict[str, tuple[int, str]] = {}
+    for state in states:
+        if state.outcome not in FOLDED or len(state.reply) < 8:
+            continue
+        item, _count, authors, priority, category, item_state = state.reply[1:7]
+        if item_state != "queued" or not priority:
+            continue
+        new = raised_priority(category, int(priority), int(authors))
+        if new < int(priority) and (item not in targets or new < targets[item][0]):
+            targets[item] = (new, category)
+    if not targets:
+        return
+    scripts = _scripts(store)
+    pipe = store.redis.pipeline(transaction=False)
+    now = int(time.time() * 1000)
+    for item, (priority, category) in targets.items():
+        route = store.policy.route(category, priority)
+        await scripts.raise_(keys=[store.p + "item:" + item, store.stats_key], args=[
+            store.p, item, now, priority, route.desk, route.queue, store.limits.audit_item_maxlen,
+            store.limits.audit_maxlen], client=pipe)
+    await pipe.execute()

@@ -1,0 +1,178 @@
+"""Duplicate folding against a real redis-server: near-duplicates, look-alikes, the window, resolved clusters,
+two writers racing on the same twins, priority raise."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from classifiers.message import Message, Network
+from classifiers.routing import RoutingPolicy
+from classifiers.triage import decide
+from classifiers.urgency import Score
+from streams.queues import Pending, QueueStore, connect
+from streams.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+APPEAL = "Fusillade en cours aux Halles. Évitez Châtelet. Partagez."
+APPEAL_REPOSTS = [
+    "URGENT fusillade en cours aux Halles, évitez Châtelet !!!",
+    "⚠️⚠️ fusillade en cours aux halles evitez chatelet ⚠️⚠️",
+    "RT @lea_75: Fusillade en cours aux Halles. Évitez Châtelet #Paris #13novembre",
+]
+
+_offsets = iter(range(1, 10**9))
+
+
+def pending(nid: str, text: str, *, priority: int = 2, category: str = "rumor", network: Network = Network.X,
+            author: str | None = None, received_at: float = 1000.0) -> Pending:
+    m = Message(network=network, network_id=nid, author_id=author or f"a{nid}", text=text,
+                created_at=received_at - 1, received_at=received_at)
+    [d] = decide([m], [Score(priority, category, 0.5, ())], RoutingPolicy())
+    return Pending(d, f"raw/0/{next(_offsets)}", "test-model")
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[QueueStore]:
+    s = connect(settings)
+    yield s
+    await s.redis.aclose()
+
+
+async def test_edited_reposts_fold_into_the_first_item(store: QueueStore) -> None:
+    batch = [pending("1", APPEAL, network=Network.FACEBOOK)]
+    batch += [pending(str(i + 2), t) for i, t in enumerate(APPEAL_REPOSTS)]
+    outcomes = await store.enqueue(batch[:2])  # the first repost in the same batch as the original
+    outcomes += await store.enqueue(batch[2:])  # the others later
+    # the last one is an exact repost of the second (same text once folded): exact from then on
+    assert outcomes == ["enqueued", "folded_near", "folded_near", "folded"]
+    item = await store.item("facebook:1")
+    assert item is not None
+    assert item["dup_count"] == 4 and item["authors"] == 4 and item["networks"] == ["facebook", "x"]
+    assert item["samples"] == APPEAL_REPOSTS[:2]  # the first near-duplicates, as written
+    assert item["first_seen"] <= item["last_seen"]
+    assert sum(int(q["depth"]) for q in (await store.depths()).values()) == 1
+    counters = await store.counters()
+    assert counters["enqueued"] == 1 and counters["duplicates_near"] == 2 and counters["duplicates_exact"] == 1
+
+
+async def test_look_alikes_stay_apart(store: QueueStore) -> None:
+    texts = [
+        "fusillade en cours rue de Charonne, restez chez vous",
+        "fusillade en cours rue de la Roquette, restez chez vous",
+        "on est 15 cachés dans la réserve du Carillon, venez vite",
+        "on est 5 cachés dans la réserve du Carillon, venez vite",
+        "URGENT on recherche Camille vue à Bastille vers 22h, robe verte",
+        "URGENT on recherche Léa vue à Bastille vers 22h, robe verte",
+    ]
+    outcomes = await store.enqueue([pending(str(i), t, priority=1, category="witness_tip")
+                                    for i, t in enumerate(texts)])
+    assert outcomes == ["enqueued"] * len(texts)
+
+
+async def test_a_cry_for_help_is_never_folded_into_another_place(store: QueueStore) -> None:
+    """At priority 0 and 1 one replaced word keeps two messages apart; lower, it is the same request."""
+    bar = "on est cachés dans la réserve du bar, ils tirent encore, on est 6 venez vite"
+    resto = "on est caches dans la reserve du resto, ils tirent encore, on est 6 venez vite"
+    assert await store.enqueue([pending("p0-a", bar, priority=0, category="danger"),
+                                pending("p0-b", resto, priority=0, category="danger")]) == ["enqueued", "enqueued"]
+    lost = "nos sacs sont restés au bar quand on est sortis en courant, on les récupère où ?"
+    lost2 = "nos sacs sont restés au resto quand on est sortis en courant, on les récupère où ?"
+    assert await store.enqueue([pending("p2-a", lost, category="procedure_question"),
+                                pending("p2-b", lost2, category="procedure_question")]) == ["enqueued",
+                                                                                            "folded_near"]
+
+
+async def test_short_texts_fold_only_when_identical_and_not_urgent(store: QueueStore) -> None:
+    outcomes = await store.enqueue([
+        pending("1", "aidez nous svp", priority=0, category="danger"),
+        pending("2", "AIDEZ NOUS SVP", priority=0, category="danger"),
+        pending("3", "ACAB 1312 🔥", priority=3, category="insult_troll"),
+        pending("4", "RT acab 1312", priority=3, category="insult_troll"),
+        pending("5", "acab 1313", priority=3, category="insult_troll"),
+    ])
+    assert outcomes == ["enqueued", "enqueued", "enqueued", "folded", "enqueued"]
+
+
+async def test_a_repost_after_resolution_counts_against_the_resolved_cluster(store: QueueStore) -> None:
+    assert await store.enqueue([pending("1", APPEAL)]) == ["enqueued"]
+    claimed = await store.claim("alice", lease_seconds=60)
+    assert claimed is not None and claimed["id"] == "x:1"
+    await store.resolve("x:1", "alice", reply="Information non confirmée, suivez les comptes officiels.")
+    outcomes = await store.enqueue([pending("2", APPEAL_REPOSTS[0]), pending("3", APPEAL + " 🙏")])
+    assert outcomes == ["folded_near", "folded"]
+    item = await store.item("x:1")
+    assert item is not None and item["state"] == "resolved"
+    assert item["dup_count"] == 3 and item["after_resolve"] == 2
+    assert sum(int(q["depth"]) for q in (await store.depths()).values()) == 0  # nothing queued again
+    assert await store.claim("bob", lease_seconds=60) is None
+
+
+async def test_the_window_forgets(settings: Settings) -> None:
+    store = connect(settings.model_copy(update={"dedupe_window_seconds": 1}))
+    try:
+        assert await store.enqueue([pending("1", APPEAL)]) == ["enqueued"]
+        assert await store.enqueue([pending("2", APPEAL_REPOSTS[0])]) == ["folded_near"]
+        await asyncio.sleep(1.5)  # window (1 s) + one slot, and a margin
+        # the first item is still queued, but out of the window: a repost starts a new item
+        assert await store.enqueue([pending("3", APPEAL_REPOSTS[1]), pending("4", APPEAL)]) == ["enqueued",
+                                                                                                "folded_near"]
+        assert (await store.item("x:4")) is None and (await store.item("x:1")) is not None
+        assert await store.redis.keys(store.p + "nd:*") != []
+        await asyncio.sleep(2.5)
+        # nothing of the window is left once it has passed: its memory is bounded
+        assert await store.redis.keys(store.p + "nd:[bf]:*") == []
+        assert await store.redis.keys(store.p + "fp:*") == []
+    finally:
+        await store.redis.aclose()
+
+
+async def test_a_new_connection_finds_the_window_of_the_old_one(settings: Settings) -> None:
+    """The window lives in Redis: a restarted worker (here: a new store) still folds into earlier items."""
+    first = connect(settings)
+    try:
+        assert await first.enqueue([pending("1", APPEAL)]) == ["enqueued"]
+    finally:
+        await first.redis.aclose()
+    second = connect(settings)
+    try:
+        assert await second.enqueue([pending("2", APPEAL_REPOSTS[0])]) == ["folded_near"]
+    finally:
+        await second.redis.aclose()
+
+
+async def test_two_writers_racing_on_twins_make_one_item(settings: Settings) -> None:
+    """Two workers (two connections) enqueue near-duplicates of each other at the same moment, many times:
+    each pair ends as one item, never two."""
+    stores = [connect(settings), connect(settings)]
+    try:
+        for round_no in range(30):
+            text = f"colis suspect abandonné devant le numéro {round_no} rue Oberkampf, personne ne le réclame"
+            twin = f"URGENT colis suspect abandonné devant le numero {round_no} rue Oberkampf !! personne le réclame"
+            a, b = await asyncio.gather(stores[0].enqueue([pending(f"a{round_no}", text, priority=1)]),
+                                        stores[1].enqueue([pending(f"b{round_no}", twin, priority=1)]))
+            assert sorted(a + b) == ["enqueued", "folded_near"], (round_no, a, b)
+        assert (await stores[0].counters())["enqueued"] == 30
+    finally:
+        for s in stores:
+            await s.redis.aclose()
+
+
+async def test_a_growing_rumour_moves_up_one_priority(store: QueueStore) -> None:
+    rumour = "L'hôpital Saint-Louis est attaqué, des hommes armés sont entrés aux urgences"
+    batch = [pending(str(i), rumour + " 😱" * (i % 3) + (" #Paris" if i % 2 else ""), author=f"user{i}")
+             for i in range(24)]
+    batch += [pending("again", rumour + " !!!", author="user3")]  # the same author again: not a new voice
+    await store.enqueue(batch)
+    item = await store.item("x:0")
+    assert item is not None and item["priority"] == 2 and item["authors"] == 24
+    await store.enqueue([pending("25th", "RT " + rumour, author="user24")])
+    item = await store.item("x:0")
+    assert item is not None
+    assert item["authors"] == 25 and item["priority"] == 1 and item["raised_from"] == 2
+    assert item["queue"] == "public_info:p1"
+    assert (await store.depths())["public_info:p1"]["depth"] == 1
+    assert [e["event"] for e in await store.history("x:0")] == ["enqueued", "raised"]
