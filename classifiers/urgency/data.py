@@ -60,23 +60,25 @@ def load_desk(data_dir: Path) -> list[Example]:
 
 
 def crisislex_priority(informativeness: str, info_type: str, source: str) -> int:
-    """CrisisLexT26 labels → desk priority (the README's suggestion, made explicit).
+    """CrisisLexT26 labels → desk priority, read with the desk's taxonomy in mind (README suggestion, adjusted).
 
-    - 0: "Related and informative" + "Affected individuals" + source "Eyewitness" (first-hand injured/trapped/missing);
-    - 1: "Related and informative" + ("Affected individuals" | "Caution and advice" | "Infrastructure and
-      utilities"), or any other informative "Eyewitness" tweet;
-    - 2: "Related and informative" + "Other Useful Information" | "Donations and volunteering" | unlabelled type;
-    - 3: "Related and informative" + "Sympathy and support"; "Related - but not informative" (whatever the source:
-      non-informative eyewitness tweets are mostly prayers and chatter, so the README's "any Eyewitness tweet" rule
-      is applied to informative tweets only); "Not related"; "Not applicable".
+    - 0: "Related and informative" + "Affected individuals" + source "Eyewitness" (first-hand: injured, trapped,
+      missing people where the writer is) — the desk's ``danger``;
+    - 1: any other informative "Eyewitness" tweet (first-hand sightings and damage: the desk's ``witness_tip``);
+    - 2: informative "Affected individuals" relayed by others (reports of casualties or missing people that are
+      not first-hand: the desk's rumours and relays), "Infrastructure and utilities" and "Caution and advice"
+      (closures, what to avoid: the desk's safety questions and answers);
+    - 3: "Donations and volunteering" (offers of help: the desk's ``offer_help``), "Other Useful Information"
+      (news and chatter: ``other``), "Sympathy and support", "Related - but not informative", "Not related",
+      "Not applicable".
     """
     if informativeness != "Related and informative" or info_type == "Sympathy and support":
         return 3
-    if info_type == "Affected individuals" and source == "Eyewitness":
-        return 0
-    if info_type in ("Affected individuals", "Caution and advice", "Infrastructure and utilities"):
-        return 1
-    return 1 if source == "Eyewitness" else 2
+    if source == "Eyewitness":
+        return 0 if info_type == "Affected individuals" else 1
+    if info_type in ("Affected individuals", "Infrastructure and utilities", "Caution and advice"):
+        return 2
+    return 3
 
 
 def load_crisislex(data_dir: Path) -> list[Example]:
@@ -98,31 +100,30 @@ def load_crisislex(data_dir: Path) -> list[Example]:
     return examples
 
 
-_MUNRO_CRITICAL = ("search_and_rescue", "medical_help", "security", "death", "missing_people", "fire")
-_MUNRO_HIGH = ("buildings", "hospitals", "military")
+_MUNRO_CRITICAL = ("search_and_rescue", "medical_help", "security", "fire")
 
 
 def munro_priority(row: dict[str, str]) -> int:
-    """Munro disaster-message labels → desk priority (the README's suggestion, first-hand variant).
+    """Munro disaster-message labels → desk priority (README suggestion, adjusted to the desk's taxonomy).
 
-    - 0: ``actionable_haiti == 1``, or one of search_and_rescue, medical_help, security, death, missing_people,
-      fire **and** a first-hand message (``direct_report == 1`` or ``request == 1``);
-    - 1: ``request == 1``, ``direct_report == 1``, or buildings, hospitals, military;
-    - 2: any other message with ``related == 1``, and every ``genre == "news"`` headline (news about deaths is
-      not a call for help, so news is capped at 2);
-    - 3: ``related`` 0 (unrelated, thanks, chatter) or 2 (unsure).
+    - 0: ``actionable_haiti == 1``, or search_and_rescue, medical_help, security or fire in a first-hand message
+      (``direct_report == 1`` or ``request == 1``): someone in danger now, where the writer is;
+    - 1: other first-hand requests and reports (water, food, shelter, a missing relative, the dead, collapsed
+      buildings): credible and for responders, but not a life at stake this minute;
+    - 2: every ``genre == "news"`` headline and any other related message (information about the event);
+    - 3: ``offer == 1`` (offers of help: the desk's ``offer_help``), ``related`` 0 or 2 (unrelated, unsure).
     """
     def flag(name: str) -> bool:
         return row.get(name, "").strip() == "1"
 
-    if row.get("related", "").strip() != "1":
+    if row.get("related", "").strip() != "1" or (flag("offer") and not flag("request")):
         return 3
     if row.get("genre", "").strip() == "news":
         return 2
     first_hand = flag("direct_report") or flag("request")
     if flag("actionable_haiti") or (first_hand and any(flag(c) for c in _MUNRO_CRITICAL)):
         return 0
-    if first_hand or any(flag(c) for c in _MUNRO_HIGH):
+    if first_hand:
         return 1
     return 2
 

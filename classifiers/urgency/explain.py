@@ -1,10 +1,12 @@
-"""Reasons: the words and cues that pushed a message up, read off the linear priority head.
+"""Reasons: the words and cues that pushed a message up, read off the linear joint head.
 
-For a message predicted at priority p < 3, the contribution of a word n-gram or cue column j is
-``x_j · (w[p, j] − w[3, j])``: how much that feature moved the message from "low" toward the priority it got. The
-(up to) three largest positive contributions become the reasons. A priority-3 message only gets reasons when a
-feature pushed it strongly toward an urgent class anyway (contribution above :data:`LOW_PRIORITY_FLOOR`), which
-tells the agent what the model hesitated about. Character n-grams are left out: "ache" explains nothing to a person.
+For a message predicted at priority p < 3, the target is its most probable (category, priority) class of priority
+p, and the contribution of a word n-gram or cue column j is ``x_j · (w[target, j] − mean of w[c, j] over the
+priority-3 classes c)``: how much that feature moved the message from "low" toward what it got. The (up to) three
+largest positive contributions become the reasons. A priority-3 message (target: its most probable urgent class)
+only gets reasons when a feature pushed it strongly toward urgency anyway (contribution above
+:data:`LOW_PRIORITY_FLOOR`), which tells the agent what the model hesitated about. Character n-grams are left
+out: "ache" explains nothing to a person.
 
 A word is shown as the message wrote it (``« cachés »``, not the normalised ``caches``) when it can be found
 again in the original text; cues are shown by name (``indice : tirs / armes``).
@@ -77,22 +79,28 @@ def show(term: str, text: str) -> str:
 class Explainer:
     """Up to :data:`MAX_REASONS` reasons per message, computed for a whole batch from its feature matrix."""
 
-    def __init__(self, features: Featurizer, priority_coef: npt.NDArray[np.float32]) -> None:
+    def __init__(self, features: Featurizer, joint_coef: npt.NDArray[np.float32],
+                 joint_priority: npt.NDArray[np.int64]) -> None:
         self._first = features.n_char
         names = [*features.word_terms, *CUE_NAMES]
         self._is_cue = np.arange(len(names)) >= features.n_word
         self._names = names
-        # push[t] = w[t] − w[3] over the word and cue columns, for target classes t = 0, 1, 2.
-        push = priority_coef[:3, self._first:] - priority_coef[3, self._first:]
+        # push[k] = w[k] − mean of the priority-3 classes' w, over the word and cue columns, for each joint class k.
+        low = joint_priority == 3
+        words = joint_coef[:, self._first:]
+        push = words - (words[low].mean(axis=0) if low.any() else 0.0)
+        self._urgent = np.where(joint_priority < 3, 0.0, -np.inf)  # masks: classes of each priority
+        self._by_priority = np.array([np.where(joint_priority == p, 0.0, -np.inf) for p in range(4)])
         silent = [not self._is_cue[i] and bool((_PLACEHOLDERS | _STOPWORDS) & set(n.split(" ")))
                   for i, n in enumerate(names)]
         push[:, np.asarray(silent, dtype=bool)] = 0.0
         self._push = np.ascontiguousarray(push, dtype=np.float32)
 
-    def reasons(self, features: sp.csr_matrix, priorities: npt.NDArray[np.int64], proba: npt.NDArray[np.float64],
+    def reasons(self, features: sp.csr_matrix, priorities: npt.NDArray[np.int64], joint: npt.NDArray[np.float64],
                 texts: Sequence[str]) -> list[tuple[str, ...]]:
         n = len(texts)
-        target = np.where(priorities < 3, priorities, proba[:, :3].argmax(axis=1))
+        masks = np.where((priorities < 3)[:, None], self._by_priority[np.minimum(priorities, 3)], self._urgent)
+        target = (joint + masks).argmax(axis=1)
         floor = np.where(priorities < 3, 0.0, LOW_PRIORITY_FLOOR)
         rows = np.repeat(np.arange(n), np.diff(features.indptr))
         mine = features.indices >= self._first

@@ -1,27 +1,27 @@
-"""The urgency model's features: TF-IDF character and word n-grams on normalised text, plus a few danger cues.
+"""The urgency model's features: TF-IDF character and word n-grams on prepared text, plus the cue lexicon.
 
 Columns, in order: ``char_wb`` 2–5-grams (spelling variants, typos, other languages), word 1–2-grams, then one
-binary column per cue of :data:`CUES`. Texts go through :func:`classifiers.normalize.normalize` first, so the
-fitted scikit-learn vectorisers hold plain state and no Python callables.
+binary column per cue of :data:`classifiers.urgency.cues.CUE_NAMES`. Texts go through
+:func:`classifiers.urgency.text.prepare` first, so the fitted scikit-learn vectorisers hold plain state and no
+Python callables.
 
 Training fits two scikit-learn ``TfidfVectorizer`` (:func:`fit_vectorizers`): the vocabulary is every n-gram seen
 twice in the desk's French messages plus the most frequent ones of the (mostly English) crisis sets, so the
 crisis data cannot crowd French out; idf comes from all training texts. The artifact keeps the vocabularies and
 idf as arrays (:func:`vocabulary_arrays`), and :class:`Featurizer` computes the same matrix as
-``TfidfVectorizer.transform``, much faster: the character n-grams of a whole batch are hashed at once with numpy
-and looked up in a hash table of the vocabulary (tests check the result equals scikit-learn's).
+``TfidfVectorizer.transform``, much faster, a whole batch at a time: ``char_wb`` n-grams never cross a space, so
+each distinct word's n-gram columns are computed once and cached, and a batch gathers them with numpy; the
+batch is tokenised once, each token looked up once in a dictionary (word column, cue atom), and word bigrams
+and cue phrases are integer keys looked up in sorted arrays (tests check the n-gram blocks equal scikit-learn's).
 
 The cue lexicon lives in code, not in the artifact: changing it, or anything else about how a text becomes a
-vector, bumps :data:`FEATURE_SCHEMA_VERSION`, and artifacts trained with another version are refused. The cues are
-multilingual on purpose: the crisis sets are mostly English, the desk's traffic mostly French, and a shared
-"gunfire" column lets what one language teaches carry over to the other.
+vector, bumps :data:`FEATURE_SCHEMA_VERSION`, and artifacts trained with another version are refused.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -29,25 +29,21 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifiers.normalize import normalize
-from classifiers.urgency.cues import CUE_NAMES, CUES, pattern_cues
-from classifiers.urgency.ngrams import HashTable, code_points, term_hashes, window_hashes
+from classifiers.urgency.cues import CUE_NAMES, CueIndex, ranges
+from classifiers.urgency.text import prepare, tokenize
 
-FEATURE_SCHEMA_VERSION = 2
+__all__ = ["CHAR_NGRAMS", "FEATURE_SCHEMA_VERSION", "Featurizer", "build_vectorizers", "fit_vectorizers",
+           "prepare", "vocabulary_arrays"]
+
+FEATURE_SCHEMA_VERSION = 3
 
 CHAR_NGRAMS = (2, 5)
 CHAR_FROM_OTHER = 40_000  # most frequent character n-grams taken from the crisis sets
 WORD_FROM_OTHER = 10_000
 
-WORD_PATTERN = r"(?u)\b\w\w+\b"
-_TOKEN = re.compile(WORD_PATTERN)
-
-_SEPARATOR = "ZZVIGIESEPARATORZZ"  # upper case: normalize() lower-cases, so a text only has it if crafted
-
-
-def prepare(texts: Sequence[str]) -> list[str]:
-    """The normalised texts the features are computed on."""
-    return [normalize(t) for t in texts]
+WORD_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: the tokens of 2+ word characters
+CUE_VALUE = 0.5  # a cue column's value when it fires (cross-validated on the training part: 0.3–1.0 tried)
+CACHE_LIMIT = 200_000  # tokens remembered between batches (then the cache starts again from the vocabulary)
 
 
 def build_vectorizers(**params: object) -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -96,12 +92,53 @@ class Featurizer:
                  char_ngrams: tuple[int, int] = CHAR_NGRAMS) -> None:
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         char_list = [str(t) for t in char_terms]
-        self._table = HashTable(term_hashes(char_list), np.arange(len(char_list), dtype=np.int64))
+        self._char_columns = {t: i for i, t in enumerate(char_list)}
+        self._reset_word_cache()
         self._idf = np.concatenate([np.asarray(char_idf, dtype=np.float32), np.asarray(word_idf, dtype=np.float32),
-                                    np.ones(len(CUE_NAMES), dtype=np.float32)])
+                                    np.full(len(CUE_NAMES), CUE_VALUE, dtype=np.float32)])
         self.word_terms = [str(t) for t in word_terms]
         self.n_char, self.n_word, self.n_cue = len(char_list), len(self.word_terms), len(CUE_NAMES)
-        self._words = _WordIndex(self.word_terms)
+        self._cues = CueIndex()
+        self._build_token_table()
+        self._identity = sp.identity(self.n_features, dtype=np.float32, format="csr")
+
+    def _build_token_table(self) -> None:
+        """Token → entry: (unigram column, word id for bigrams, cue atom, is a 2+-character word). Entries are
+        rows of ``self._entries``; tokens met later are added (see :meth:`_entry_of`)."""
+        unigrams = {t: i for i, t in enumerate(self.word_terms) if " " not in t}
+        bigram_words: dict[str, int] = dict(unigrams)
+        pairs = []
+        for col, term in enumerate(self.word_terms):
+            if " " in term:
+                a, b = term.split(" ")
+                for w in (a, b):
+                    bigram_words.setdefault(w, len(bigram_words) + self.n_word)
+                pairs.append((bigram_words[a], bigram_words[b], col))
+        self._n_ids = self.n_word + len(bigram_words) + 1
+        keys = np.array([a * self._n_ids + b for a, b, _ in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        self._pair_keys, self._pair_cols = keys[order], np.array([c for *_, c in pairs], dtype=np.int64)[order]
+        self._entry_index: dict[tuple[int, int, int, int], int] = {}
+        self._entry_rows: list[tuple[int, int, int, int]] = []
+        self._base: dict[str, int] = {}
+        for token in {*bigram_words, *self._cues.atom_id}:
+            self._base[token] = self._entry_of(token, unigrams.get(token, -1), bigram_words.get(token, -1))
+        self._unigram_ids, self._bigram_ids = unigrams, bigram_words
+        self._cache = dict(self._base)
+        self._refresh()
+
+    def _entry_of(self, token: str, column: int, word_id: int) -> int:
+        entry = (column, word_id, self._cues.atom_of(token), int(len(token) >= 2))  # tokens: \w+ or 1 char
+        found = self._entry_index.get(entry)
+        if found is None:
+            found = self._entry_index[entry] = len(self._entry_rows)
+            self._entry_rows.append(entry)
+            self._stale = True
+        return found
+
+    def _refresh(self) -> None:
+        self._entries = np.array(self._entry_rows, dtype=np.int64).reshape(-1, 4)
+        self._stale = False
 
     @property
     def n_features(self) -> int:
@@ -112,137 +149,117 @@ class Featurizer:
         return cls(*vocabulary_arrays(char), *vocabulary_arrays(word), char.ngram_range)
 
     def transform(self, prepared: Sequence[str]) -> sp.csr_matrix:
-        """CSR float32 (texts × n_features) with sorted indices: the three blocks built together."""
+        """CSR float32 (texts × n_features): the three blocks built together (columns within a row unsorted)."""
         n, first_cue = len(prepared), self.n_char + self.n_word
         char_rows, char_cols = self._char_counts(prepared)
-        word_rows, word_cols, cue_rows, cue_cols = self._word_counts(prepared)
-        pattern_rows, pattern_cols = pattern_cues(prepared)
-        cue_rows = np.concatenate([cue_rows, pattern_rows])
-        cue_cols = np.concatenate([cue_cols, pattern_cols + len(CUES)])
-        # (row, column) pairs as one sortable key; equal keys are repeats of an n-gram in a text.
-        key_type = np.uint32 if n * self.n_features < 2**32 else np.uint64
-        keys = np.concatenate([char_rows * self.n_features + char_cols,
-                               word_rows * self.n_features + (word_cols + self.n_char),
-                               cue_rows * self.n_features + (cue_cols + first_cue)]).astype(key_type)
-        keys.sort(kind="stable")
-        first = np.ones(len(keys), dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        counts = np.diff(starts, append=len(keys)).astype(np.float32)
-        rows = (keys[starts] // self.n_features).astype(np.int64)
-        cols = (keys[starts] % self.n_features).astype(np.int32)
-        # counts → sublinear tf × idf, L2-normalised per row within each n-gram block, as TfidfVectorizer does;
-        # cues are binary.
-        block = (cols >= self.n_char).astype(np.int64) + (cols >= first_cue)
-        data = np.where(block == 2, np.float32(1.0), (np.log(counts) + np.float32(1.0)) * self._idf[cols])
-        norms = np.sqrt(np.bincount(rows * 3 + block, weights=data.astype(np.float64) ** 2, minlength=3 * n))
-        norms[2::3] = 1.0
-        data /= norms[rows * 3 + block].astype(np.float32)
+        word_rows, word_cols, cue_hits = self._token_features(prepared)
+        cue_rows, cue_cols = np.nonzero(cue_hits)
+        rows = np.concatenate([char_rows, word_rows, cue_rows])
+        cols = np.concatenate([char_cols, word_cols + self.n_char, cue_cols + first_cue])
+        # Group the occurrences by row (the blocks are each sorted by row: a stable sort merges three runs), then
+        # multiply by the identity: scipy's sparse product sums repeated (row, column) pairs into counts without
+        # sorting the columns of each row.
+        order = np.argsort(rows, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        return sp.csr_matrix((data, cols, indptr), shape=(n, self.n_features))
+        occurrences = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), cols[order], indptr),
+                                    shape=(n, self.n_features))
+        matrix = occurrences @ self._identity
+        cols = matrix.indices
+        row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+        # counts → sublinear tf × idf, L2-normalised per row within each n-gram block, as TfidfVectorizer does.
+        # A cue occurs once and its "idf" is CUE_VALUE, so the same arithmetic gives it CUE_VALUE; its block
+        # is not normalised.
+        data = matrix.data
+        np.log(data, out=data)
+        data += np.float32(1.0)
+        data *= self._idf[cols]
+        block = row_of * 3 + (cols >= self.n_char) + (cols >= first_cue)
+        norms = np.sqrt(np.bincount(block, weights=data * data, minlength=3 * n)).astype(np.float32)
+        norms[2::3] = 1.0
+        norms[norms == 0] = 1.0
+        data /= norms[block]
+        return matrix
 
-    def _char_counts(self, prepared: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-        # " w1  w2 " per text: each word padded with one space as char_wb does. A window spanning two words (or
-        # two texts) contains "  ", which no vocabulary term does: such windows are dropped before the lookup.
-        streams = [f" {t.replace(' ', '  ')} " for t in prepared]
-        codes = code_points("".join(streams))
-        row_of = np.repeat(np.arange(len(streams)), [len(s) for s in streams])
-        doubles = np.zeros(len(codes) + 1, dtype=np.int32)
-        np.cumsum((codes[:-1] == 32) & (codes[1:] == 32), out=doubles[2:])
-        hashes, rows = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)]
-        for size in range(self.char_ngrams[0], min(self.char_ngrams[1], len(codes)) + 1):
-            starts = np.flatnonzero(doubles[size:] == doubles[1: len(doubles) - size + 1])
-            hashes.append(window_hashes(codes, size)[starts])
-            rows.append(row_of[starts])
-        found = self._table.lookup(np.concatenate(hashes))
-        hit = found >= 0
-        return np.concatenate(rows)[hit], found[hit]
+    def cue_hits(self, prepared: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """(texts × cues) booleans: which cues each text holds."""
+        return self._token_features(prepared)[2]
 
-    def _word_counts(self, prepared: Sequence[str]) -> tuple[npt.NDArray[np.int64], ...]:
-        """(rows, columns) of word n-grams, then (rows, cue numbers); duplicates are summed later.
+    def _char_counts(self, prepared: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(rows, columns) of the character n-grams, one pair per occurrence. ``char_wb`` n-grams never cross a
+        space, so a text's n-grams are those of its words: each distinct word's columns are computed once, kept
+        in a cache across batches, and a batch gathers them with numpy."""
+        per_text = [t.split() for t in prepared]
+        counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+        words = list(chain.from_iterable(per_text))
+        ids = np.fromiter(map(self._word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            if len(self._word_ids) + len(missing) > CACHE_LIMIT:
+                self._reset_word_cache()
+            for i in missing.tolist():
+                ids[i] = self._add_word(words[i])
+        lengths = self._word_len[ids]
+        rows = np.repeat(np.repeat(np.arange(len(prepared), dtype=np.int64), counts), lengths)
+        return rows, self._word_cols[np.repeat(self._word_start[ids], lengths) + ranges(lengths)]
 
-        The batch is tokenised in one pass, the texts joined by a separator word. A text that contains the
-        separator gets it lower-cased first: both spellings are out of vocabulary, so its features do not change.
-        """
-        if any(_SEPARATOR in text for text in prepared):
-            prepared = [text.replace(_SEPARATOR, _SEPARATOR.lower()) for text in prepared]
-        joined = f" {_SEPARATOR} ".join(prepared)
-        tokens = _TOKEN.findall(joined)
-        boundary = np.zeros(len(tokens), dtype=np.int64)
-        at = -1
-        for _ in range(len(prepared) - 1):
-            at = tokens.index(_SEPARATOR, at + 1)
-            boundary[at] = 1
-        row_of = np.cumsum(boundary)
-        rows, cols, cue_rows, cues = self._words.lookup(tokens, row_of)
-        offsets = np.cumsum([0] + [len(t) + len(_SEPARATOR) + 2 for t in prepared[:-1]])
-        matches = [(m.start(), self._words.long_cue[m.group()]) for m in self._words.long_re.finditer(joined)]
-        long_rows = np.searchsorted(offsets, [at for at, _ in matches], side="right") - 1
-        long_cues = np.array([cue for _, cue in matches], dtype=np.int64)
-        return rows, cols, np.concatenate([cue_rows, long_rows.astype(np.int64)]), np.concatenate([cues, long_cues])
+    def _reset_word_cache(self) -> None:
+        self._word_ids: dict[str, int] = {}
+        self._word_start = np.zeros(1024, dtype=np.int64)
+        self._word_len = np.zeros(1024, dtype=np.int64)
+        self._word_cols = np.zeros(16384, dtype=np.int64)
+        self._n_words_cached = self._n_cols_cached = 0
+
+    def _add_word(self, word: str) -> int:
+        """Cache the vocabulary columns of one word's n-grams (``TfidfVectorizer(analyzer="char_wb")``'s:
+        the word padded with a space each side; a padded word no longer than n counts once, and ends the list)."""
+        padded, found = f" {word} ", []
+        for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
+            if len(padded) <= n:  # counted once, and no longer n-grams (scikit-learn's rule)
+                found += [c for c in [self._char_columns.get(padded)] if c is not None]
+                break
+            grams = [padded[i:i + n] for i in range(len(padded) - n + 1)]
+            found += [c for c in map(self._char_columns.get, grams) if c is not None]
+        k, at = self._n_words_cached, self._n_cols_cached
+        if k == len(self._word_start):
+            self._word_start = np.resize(self._word_start, 2 * k)
+            self._word_len = np.resize(self._word_len, 2 * k)
+        while at + len(found) > len(self._word_cols):
+            self._word_cols = np.resize(self._word_cols, 2 * len(self._word_cols))
+        self._word_start[k], self._word_len[k] = at, len(found)
+        self._word_cols[at: at + len(found)] = found
+        self._word_ids[word] = k
+        self._n_words_cached, self._n_cols_cached = k + 1, at + len(found)
+        return k
+
+    def _token_features(self, prepared: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                                                  npt.NDArray[np.bool_]]:
+        """(rows, columns) of word unigrams and bigrams (duplicates summed later), and the cue hits."""
+        tokens, row_of = tokenize(prepared)
+        entry = np.fromiter(map(self._cache.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        missing = np.flatnonzero(entry < 0)
+        if len(missing):
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache = dict(self._base)
+            for i in missing.tolist():
+                token = tokens[i]
+                entry[i] = self._cache[token] = self._entry_of(token, -1, -1)
+            if self._stale:
+                self._refresh()
+        table = self._entries[entry]
+        unigram = table[:, 0] >= 0
+        rows, cols = [row_of[unigram]], [table[unigram, 0]]
+        words = table[:, 3] == 1  # the token sequence scikit-learn forms bigrams over
+        ids, word_rows = table[words, 1], row_of[words]
+        if len(ids) > 1 and len(self._pair_keys):
+            both = (ids[:-1] >= 0) & (ids[1:] >= 0) & (word_rows[:-1] == word_rows[1:])
+            keys = ids[:-1][both] * self._n_ids + ids[1:][both]
+            at = np.searchsorted(self._pair_keys, keys)
+            at[at == len(self._pair_keys)] = 0
+            found = self._pair_keys[at] == keys
+            rows.append(word_rows[:-1][both][found])
+            cols.append(self._pair_cols[at[found]])
+        hits = self._cues.hits(table[:, 2], row_of, len(prepared))
+        return np.concatenate(rows), np.concatenate(cols), hits
 
 
-class _WordIndex:
-    """Word unigrams and bigrams → columns, and short cue phrases → cues, looked up a batch at a time.
-
-    Each token gets an id (its column when it is a vocabulary unigram, a larger id when it only occurs in a
-    vocabulary bigram or a cue phrase); a bigram is then the integer ``id(a) * n_ids + id(b)``, looked up in a
-    sorted array, so no bigram string is built. Cue phrases of three tokens, and emoji, are found by one regex.
-    """
-
-    def __init__(self, word_terms: Sequence[str]) -> None:
-        n_word = len(word_terms)
-        self.ids: dict[str, int] = {t: i for i, t in enumerate(word_terms) if " " not in t}
-        pairs: dict[tuple[str, str], tuple[int, int]] = {}  # (a, b) → (column or -1, cue or -1)
-        for col, term in enumerate(word_terms):
-            if " " in term:
-                a, b = term.split(" ")
-                pairs[a, b] = (col, -1)
-        cue_of_token: dict[str, int] = {}
-        long_phrases: list[tuple[str, int]] = []
-        for cue, phrases in enumerate(CUES.values()):
-            for phrase in phrases:
-                tokens = phrase.split(" ")
-                if len(tokens) == 1 and _TOKEN.fullmatch(phrase):
-                    cue_of_token[phrase] = cue
-                elif len(tokens) == 2 and all(_TOKEN.fullmatch(t) for t in tokens):
-                    pairs[tokens[0], tokens[1]] = (pairs.get((tokens[0], tokens[1]), (-1, -1))[0], cue)
-                else:
-                    long_phrases.append((phrase, cue))
-        next_id = n_word  # ids from n_word on are tokens that are not a unigram column
-        for token in [*cue_of_token, *(t for pair in pairs for t in pair)]:
-            if token not in self.ids:
-                self.ids[token], next_id = next_id, next_id + 1
-        self.n_word, self.n_ids = n_word, next_id
-        self.cue_of_id = np.full(self.n_ids, -1, dtype=np.int64)
-        for token, cue in cue_of_token.items():
-            self.cue_of_id[self.ids[token]] = cue
-        keys = np.array([self.ids[a] * self.n_ids + self.ids[b] for a, b in pairs], dtype=np.int64)
-        order = np.argsort(keys)
-        self.pair_keys = keys[order]
-        self.pair_cols = np.array([c for c, _ in pairs.values()], dtype=np.int64)[order]
-        self.pair_cues = np.array([q for _, q in pairs.values()], dtype=np.int64)[order]
-        self.long_cue = dict(long_phrases)
-        words = [re.escape(p) for p, _ in long_phrases if _TOKEN.match(p)]
-        others = [re.escape(p) for p, _ in long_phrases if not _TOKEN.match(p)]
-        self.long_re = re.compile("|".join([rf"\b(?:{'|'.join(words)})\b", *others]))
-
-    def lookup(self, tokens: list[str], row_of: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
-        """(rows, columns) of unigrams and bigrams, then (rows, cues) of one- and two-token cue phrases."""
-        ids = np.fromiter(map(self.ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-        known = ids >= 0
-        unigram = known & (ids < self.n_word)
-        cue_of_token = np.where(known, self.cue_of_id[ids], -1)
-        both = known[:-1] & known[1:]
-        pair_rows = row_of[:-1][both]
-        keys = ids[:-1][both] * self.n_ids + ids[1:][both]
-        at = np.minimum(np.searchsorted(self.pair_keys, keys), max(len(self.pair_keys) - 1, 0))
-        found = self.pair_keys[at] == keys if len(self.pair_keys) else np.zeros(len(keys), dtype=bool)
-        pair_cols, pair_cues = self.pair_cols[at[found]], self.pair_cues[at[found]]
-        pair_rows = pair_rows[found]
-        rows = np.concatenate([row_of[unigram], pair_rows[pair_cols >= 0]])
-        cols = np.concatenate([ids[unigram], pair_cols[pair_cols >= 0]])
-        cue_rows = np.concatenate([row_of[cue_of_token >= 0], pair_rows[pair_cues >= 0]])
-        cues = np.concatenate([cue_of_token[cue_of_token >= 0], pair_cues[pair_cues >= 0]])
-        return rows, cols, cue_rows, cues

@@ -1,6 +1,18 @@
 """The urgency model at run time: load a checked artifact, score a batch of texts with one matrix product.
 
-An artifact is a folder (``models/urgency-v1/``) holding ``model.skops`` (the fitted heads and the feature
+Two logistic-regression heads over the same sparse features (:mod:`classifiers.urgency.features`):
+
+- the **crisis head** (4 priorities), trained on the real crisis sets only (CrisisLexT26, Munro) with their
+  labels mapped to desk priorities: what first-hand reports of danger look like beyond the desk's fiction;
+- the **joint head**, trained on the desk set's training part, whose classes are the (category, priority) pairs
+  of the taxonomy (``danger|0``, ``witness_tip|1``, ``procedure_question|2``, ``procedure_question|3``…). It
+  reads the features and the crisis head's probabilities (stacked). Priority probabilities are the joint
+  probabilities summed per priority, category probabilities summed per category, so the two always agree.
+
+The priority is the argmax after multiplying p(0) by the threshold tuned by cross-validation at training time.
+Both heads' weights sit in one (n_features × 20) matrix: one sparse × dense product per batch.
+
+An artifact is a folder (``models/urgency-v2/``) holding ``model.skops`` (the fitted heads and the feature
 vocabularies, see :func:`classifiers.urgency.train.save`), ``metadata.json`` and ``MODEL_CARD.md``. Loading refuses
 an artifact whose feature schema, scikit-learn version or file hash does not match this code.
 """
@@ -9,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,8 +49,8 @@ TRUSTED_TYPES = [
     "numpy.ndarray",
     "sklearn.linear_model._logistic.LogisticRegression",
 ]
-ARTIFACT_KEYS = frozenset({"char_terms", "char_idf", "char_ngram_range", "word_terms", "word_idf", "priority",
-                           "category", "p0_threshold", "stack_scale"})
+ARTIFACT_KEYS = frozenset({"char_terms", "char_idf", "char_ngram_range", "word_terms", "word_idf", "joint", "crisis",
+                           "p0_threshold", "stack_scale"})
 
 # Expected urgency of each priority: 0 → 1.0, 1 → 2/3, 2 → 1/3, 3 → 0.
 _URGENCY_OF_PRIORITY = np.array([1.0, 2 / 3, 1 / 3, 0.0])
@@ -108,28 +121,40 @@ def check_metadata(metadata: Mapping[str, Any], artifact_sha256: str) -> list[st
 
 
 class UrgencyModel:
-    """Category and priority heads over shared features; ``score`` is one vectorised pass per batch."""
+    """The crisis and joint heads over shared features; ``score`` is one vectorised pass per batch."""
 
     def __init__(self, artifact: Mapping[str, Any], metadata: Mapping[str, Any]) -> None:
         self.metadata: dict[str, Any] = dict(metadata)
         self._features = Featurizer(artifact["char_terms"], artifact["char_idf"], artifact["word_terms"],
                                     artifact["word_idf"], tuple(artifact["char_ngram_range"]))
-        priority, category = artifact["priority"], artifact["category"]
-        if [int(c) for c in priority.classes_] != [0, 1, 2, 3]:
-            raise ModelMismatchError(f"priority head has classes {list(priority.classes_)}, expected 0–3")
-        self._categories = np.asarray([str(c) for c in category.classes_])
-        n_features = self._features.n_features
-        if priority.coef_.shape[1] != n_features + len(self._categories):
-            raise ModelMismatchError(f"priority head reads {priority.coef_.shape[1]} columns, expected "
-                                     f"{n_features} features + {len(self._categories)} category probabilities")
-        # Both heads' feature weights in one (n_features × 16) matrix: one sparse-dense product per batch. The
-        # priority head also reads the category probabilities (stacking), through _stack (12 × 4).
-        coef = np.asarray(priority.coef_, dtype=np.float32)
-        self._weights = np.ascontiguousarray(np.vstack([coef[:, :n_features], category.coef_]).T, dtype=np.float32)
-        self._stack = np.ascontiguousarray(coef[:, n_features:].T * float(artifact["stack_scale"]))
-        self._bias = np.concatenate([priority.intercept_, category.intercept_]).astype(np.float32)
-        self._p0_scale = float(artifact["p0_threshold"])
-        self._explainer = Explainer(self._features, coef[:, :n_features])
+        joint, crisis = artifact["joint"], artifact["crisis"]
+        crisis_classes = [int(c) for c in crisis.classes_]
+        if len(crisis_classes) < 3 or not set(crisis_classes) <= {0, 1, 2, 3}:
+            raise ModelMismatchError(f"crisis head has classes {crisis_classes}, expected three or four of 0–3")
+        n_crisis = len(crisis_classes)
+        pairs = [str(c).split("|") for c in joint.classes_]
+        if any(len(p) != 2 or p[1] not in "0123" for p in pairs):
+            raise ModelMismatchError(f"joint head classes {list(joint.classes_)} are not category|priority pairs")
+        self._categories = np.asarray(sorted({c for c, _ in pairs}))
+        self._joint_priority = np.array([int(p) for _, p in pairs])
+        self._joint_category = np.searchsorted(self._categories, [c for c, _ in pairs])
+        n_features, k = self._features.n_features, len(pairs)
+        if joint.coef_.shape[1] != n_features + n_crisis or crisis.coef_.shape[1] != n_features:
+            raise ModelMismatchError(f"heads read {joint.coef_.shape[1]} / {crisis.coef_.shape[1]} columns, expected "
+                                     f"{n_features} features (+ {n_crisis} crisis probabilities)")
+        # summing matrices: joint probabilities → priority (k × 4) and category (k × n_categories) probabilities
+        self._to_priority = np.zeros((k, 4))
+        self._to_priority[np.arange(k), self._joint_priority] = 1.0
+        self._to_category = np.zeros((k, len(self._categories)))
+        self._to_category[np.arange(k), self._joint_category] = 1.0
+        coef = np.asarray(joint.coef_, dtype=np.float32)
+        self._weights = np.ascontiguousarray(np.hstack([np.asarray(crisis.coef_, dtype=np.float32).T,
+                                                        coef[:, :n_features].T]), dtype=np.float32)
+        self._stack = np.ascontiguousarray(coef[:, n_features:].T * float(artifact["stack_scale"]), dtype=np.float64)
+        self._bias = np.concatenate([crisis.intercept_, joint.intercept_]).astype(np.float64)
+        self._n_crisis = n_crisis
+        self._p0_scale = np.array([float(artifact["p0_threshold"]), 1.0, 1.0, 1.0])
+        self._explainer = Explainer(self._features, coef[:, :n_features], self._joint_priority)
 
     @classmethod
     def load(cls, path: Path) -> UrgencyModel:
@@ -159,35 +184,53 @@ class UrgencyModel:
 
     @property
     def version(self) -> str:
-        """e.g. ``"urgency-v1+bb1817fc"``: model name and training-data fingerprint."""
+        """e.g. ``"urgency-v2+bb1817fc"``: model name and training-data fingerprint."""
         return f"{self.metadata.get('model', 'urgency')}+{str(self.metadata.get('data_fingerprint', ''))[:8]}"
 
     def score(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Score]:
-        """Score a batch. ``langs`` (the networks' language tags) is accepted for the interface; v1's features
-        are language-agnostic (character n-grams, multilingual cues) and do not use it."""
+        """Score a batch. ``langs`` (the networks' language tags) is accepted for the interface and checked; the
+        features find the language from the text itself (the networks' tags are often missing or wrong)."""
         if langs is not None and len(langs) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(langs)} langs")
         if not texts:
             return []
         features = self._features.transform(prepare(texts))
-        logits = self._logits(features)
-        proba = _softmax(logits[:, :4])
-        priorities = (proba * np.array([self._p0_scale, 1.0, 1.0, 1.0])).argmax(axis=1)
-        categories = self._categories[logits[:, 4:].argmax(axis=1)]
+        joint = self._joint_proba(features)
+        proba = joint @ self._to_priority
+        priorities = (proba * self._p0_scale).argmax(axis=1)
+        categories = self._categories[(joint @ self._to_category).argmax(axis=1)]
         urgencies = np.clip(proba @ _URGENCY_OF_PRIORITY, 0.0, 1.0)
-        reasons = self._explainer.reasons(features, priorities, proba, texts)
-        return [Score(int(p), str(c), float(u), r)
-                for p, c, u, r in zip(priorities.tolist(), categories, urgencies.tolist(), reasons, strict=True)]
+        reasons = self._explainer.reasons(features, priorities, joint, texts)
+        return [Score(p, c, u, r)
+                for p, c, u, r in zip(priorities.tolist(), categories.tolist(), urgencies.tolist(), reasons,
+                                      strict=True)]
 
     def priority_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Calibrated priority probabilities (n × 4), before the priority-0 threshold."""
-        return _softmax(self._logits(self._features.transform(prepare(texts)))[:, :4])
+        out: npt.NDArray[np.float64] = self._joint_proba(self._features.transform(prepare(texts))) @ self._to_priority
+        return out
 
-    def _logits(self, features: Any) -> npt.NDArray[np.float64]:
-        """(n × 16): priority logits (from the features and the category probabilities), then category logits."""
+    def stage_times(self, texts: Sequence[str]) -> dict[str, float]:
+        """Seconds spent in each stage of :meth:`score` on ``texts`` (for ``benchmarks/model_speed.py``)."""
+        clock = time.perf_counter
+        t0 = clock()
+        prepared = prepare(texts)
+        t1 = clock()
+        features = self._features.transform(prepared)
+        t2 = clock()
+        joint = self._joint_proba(features)
+        proba = joint @ self._to_priority
+        priorities = (proba * self._p0_scale).argmax(axis=1)
+        t3 = clock()
+        self._explainer.reasons(features, priorities, joint, texts)
+        t4 = clock()
+        return {"prepare": t1 - t0, "features": t2 - t1, "heads": t3 - t2, "reasons": t4 - t3}
+
+    def _joint_proba(self, features: Any) -> npt.NDArray[np.float64]:
+        """(n × k) joint (category, priority) probabilities; the crisis head's probabilities are stacked in."""
         logits = np.asarray(features @ self._weights, dtype=np.float64) + self._bias
-        logits[:, :4] += _softmax(logits[:, 4:]) @ self._stack
-        return logits
+        k = self._n_crisis
+        return _softmax(logits[:, k:] + _softmax(logits[:, :k]) @ self._stack)
 
 
 def _softmax(logits: npt.NDArray[Any]) -> npt.NDArray[np.float64]:

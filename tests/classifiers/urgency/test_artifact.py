@@ -93,7 +93,7 @@ def test_crisis_loaders_strip_headers_and_map_priorities(tiny: tuple[Path, Any, 
     data = tiny[0]
     assert [(e.text, e.priority) for e in load_crisislex(data)] == [
         ("trapped on the roof, water rising, send help", 0), ("praying for everyone tonight", 3),
-        ("roads closed near the river", 1)]
+        ("roads closed near the river", 2)]  # advice relayed by authorities: like a safety answer, not a tip
     # first-hand + medical → 0; unrelated → 3; news is capped at 2 even with rescue flags
     assert [e.priority for e in load_munro(data)] == [0, 3, 2]
 
@@ -104,7 +104,7 @@ def test_round_trip_scores_like_the_trained_objects(tiny: tuple[Path, dict[str, 
     in_memory = UrgencyModel(to_artifact(objects), loaded.metadata)
     texts = ["on est cachés dans la cave, ils tirent", "merci pour tout", "", "le métro est fermé ?"]
     assert loaded.score(texts) == in_memory.score(texts)
-    assert loaded.version.startswith("urgency-v1+")
+    assert loaded.version.startswith("urgency-v2+")
     assert {"created_at", "sklearn_version", "python_version", "schema_version", "data_fingerprint",
             "artifact_sha256", "seed", "split", "p0_threshold", "metrics"} <= set(loaded.metadata)
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
@@ -125,19 +125,23 @@ def test_featurizer_matches_scikit_learn(tiny: tuple[Path, dict[str, Any], Any, 
     objects = tiny[1]
     char, word = objects["char"], objects["word"]
     texts = prepare(["on est cachés dans la réserve", "", "a", "😂😂 mdr", "RT @x: tirs à la gare https://t.co/abc",
-                     "ZZVIGIESEPARATORZZ ils tirent", "x" * 400, "  espaces   multiples  "])
+                     "ZZVIGIESEPARATORZZ ils tirent", "x" * 400, "  espaces   multiples  ", "deux\nlignes",
+                     "marque \ue000 privée", "l'œuf-dur ÉTÉ ﬁn 12/11 www.exemple.fr @Quelqu_un"])
     featurizer = Featurizer.from_vectorizers(char, word)
     ours = featurizer.transform(texts)[:, : featurizer.n_char + featurizer.n_word]
     reference = sp.hstack([char.transform(texts), word.transform(texts)]).tocsr()
     assert np.allclose(ours.toarray(), reference.toarray(), atol=1e-6)
     one_by_one = sp.vstack([featurizer.transform([t]) for t in texts]).toarray()
     assert np.allclose(featurizer.transform(texts).toarray(), one_by_one, atol=1e-6)
+    fresh = Featurizer.from_vectorizers(char, word)  # an empty word cache gives the same matrix as a warm one
+    assert np.allclose(fresh.transform(texts).toarray(), one_by_one, atol=1e-6)
 
 
 @pytest.mark.parametrize(
     ("change", "mentions"),
     [
         ({"schema_version": 999}, "feature schema"),
+        ({"schema_version": 2}, "feature schema"),  # urgency-v1's features
         ({"sklearn_version": "0.24.2"}, "scikit-learn 0.24.2"),
         ({"artifact_sha256": "0" * 64}, "sha256"),
     ],

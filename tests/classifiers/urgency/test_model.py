@@ -1,4 +1,5 @@
-"""The shipped urgency model (models/urgency-v1): it loads, and its scores make sense to a desk officer."""
+"""The shipped urgency model (the default, models/urgency-v2): it loads, and its scores make sense to a desk
+officer."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from classifiers.taxonomy import CATEGORIES
 from classifiers.urgency import Score, UrgencyModel
 from classifiers.urgency.features import FEATURE_SCHEMA_VERSION
+from streams.settings import Settings
 
-MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "urgency-v1"
+MODEL_DIR: Path = Settings.model_fields["model_path"].default
 
 # Invented for these tests.
 CRITICAL = [
@@ -25,7 +27,14 @@ THANKS = "merci à la police pour votre travail"
 VARIED = [
     THANKS, "comment faire une pré-plainte en ligne ?", "le métro ligne 9 roule ce soir ?", "ACAB", "",
     "😂😂😂", "RT @quelquun: gagnez 1000€ en crypto https://bit.ly/xyz", "a" * 2000, "شكرا للشرطة",
-    "ZZVIGIESEPARATORZZ texte piégé", *CRITICAL,
+    "ZZVIGIESEPARATORZZ texte piégé", "deux\nlignes", "\ue000", "ok", "a b", *CRITICAL,
+]
+# Invented hard cases: alarming words used figuratively, negated or past danger, official reposts.
+NOT_URGENT = [
+    "ce concert c'était une tuerie mdr 😂",
+    "pas de blessés de notre côté, c'était des pétards, tout va bien",
+    "il y a dix ans l'attentat, on n'oublie pas, hommage aux victimes",
+    "je suis mort de rire devant ta vidéo",
 ]
 
 
@@ -35,7 +44,7 @@ def model() -> UrgencyModel:
 
 
 def test_shipped_artifact_loads_with_its_metadata(model: UrgencyModel) -> None:
-    assert model.version.startswith("urgency-v1+")
+    assert model.version.startswith(f"{MODEL_DIR.name}+")
     assert model.metadata["schema_version"] == FEATURE_SCHEMA_VERSION
     assert model.metadata["metrics"]["held_out"]["n"] > 0
     assert (MODEL_DIR / "MODEL_CARD.md").is_file()
@@ -62,6 +71,11 @@ def test_obviously_critical_messages_outrank_thanks(model: UrgencyModel) -> None
         assert score.urgency > thanks.urgency, (text, score)
 
 
+def test_figurative_negated_and_past_danger_is_not_critical(model: UrgencyModel) -> None:
+    for text, score in zip(NOT_URGENT, model.score(NOT_URGENT), strict=True):
+        assert score.priority >= 2, (text, score)
+
+
 def test_reasons_point_at_the_danger(model: UrgencyModel) -> None:
     [score] = model.score([CRITICAL[0]])
     assert score.reasons
@@ -84,11 +98,14 @@ def test_empty_batch_and_mismatched_langs(model: UrgencyModel) -> None:
 
 
 def test_a_surge_batch_is_fast(model: UrgencyModel) -> None:
-    """A guard against accidental per-message work, far looser than the target (500 in ~35 ms on 2 cores)."""
-    batch = (VARIED * 40)[:500]
+    """A guard against accidental per-message work, far looser than the target (benchmarks/model_speed.py: 1,000
+    messages in ~60 ms on one core of a shared machine; one message in under 1 ms)."""
+    batch = (VARIED * 60)[:1000]
     model.score(batch)
     best = min(_timed(model, batch) for _ in range(3))
-    assert best < 0.25, f"500 messages took {best * 1000:.0f} ms"
+    assert best < 0.4, f"1000 messages took {best * 1000:.0f} ms"
+    single = min(_timed(model, [CRITICAL[0]]) for _ in range(20))
+    assert single < 0.01, f"one message took {single * 1000:.1f} ms"
 
 
 def _timed(model: UrgencyModel, batch: list[str]) -> float:
