@@ -43,7 +43,8 @@ WORD_FROM_OTHER = 10_000
 
 WORD_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: the tokens of 2+ word characters
 CUE_VALUE = 0.5  # a cue column's value when it fires (cross-validated on the training part: 0.3–1.0 tried)
-CACHE_LIMIT = 200_000  # tokens remembered between batches (then the cache starts again from the vocabulary)
+CACHE_LIMIT = 200_000  # tokens and words remembered between batches (then the caches start again)
+SMALL_BATCH_ENTRIES = 5_000  # n-gram occurrences (~10 messages) below which duplicates are counted by sorting
 
 
 def build_vectorizers(**params: object) -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -149,22 +150,30 @@ class Featurizer:
         return cls(*vocabulary_arrays(char), *vocabulary_arrays(word), char.ngram_range)
 
     def transform(self, prepared: Sequence[str]) -> sp.csr_matrix:
-        """CSR float32 (texts × n_features): the three blocks built together (columns within a row unsorted)."""
+        """CSR float32 (texts × n_features): the three blocks built together (columns within a row may be
+        unsorted)."""
         n, first_cue = len(prepared), self.n_char + self.n_word
         char_rows, char_cols = self._char_counts(prepared)
         word_rows, word_cols, cue_hits = self._token_features(prepared)
         cue_rows, cue_cols = np.nonzero(cue_hits)
         rows = np.concatenate([char_rows, word_rows, cue_rows])
         cols = np.concatenate([char_cols, word_cols + self.n_char, cue_cols + first_cue])
-        # Group the occurrences by row (the blocks are each sorted by row: a stable sort merges three runs), then
-        # multiply by the identity: scipy's sparse product sums repeated (row, column) pairs into counts without
-        # sorting the columns of each row.
-        order = np.argsort(rows, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        occurrences = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), cols[order], indptr),
-                                    shape=(n, self.n_features))
-        matrix = occurrences @ self._identity
+        if len(rows) <= SMALL_BATCH_ENTRIES:
+            # A few messages: sorting (row, column) keys is cheapest; counts are the repeats of each key.
+            keys, counts = np.unique(rows * self.n_features + cols, return_counts=True)
+            np.cumsum(np.bincount(keys // self.n_features, minlength=n), out=indptr[1:])
+            matrix = sp.csr_matrix((counts.astype(np.float32), keys % self.n_features, indptr),
+                                   shape=(n, self.n_features))
+        else:
+            # A batch: group the occurrences by row (the blocks are each sorted by row: a stable sort merges three
+            # runs), then multiply by the identity: scipy's sparse product sums repeated (row, column) pairs into
+            # counts without sorting the columns of each row (several times faster than sorting them).
+            order = np.argsort(rows, kind="stable")
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            occurrences = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), cols[order], indptr),
+                                        shape=(n, self.n_features))
+            matrix = occurrences @ self._identity
         cols = matrix.indices
         row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
         # counts → sublinear tf × idf, L2-normalised per row within each n-gram block, as TfidfVectorizer does.
