@@ -22,6 +22,9 @@ CRITICAL = [
     "mon voisin frappe sa femme, elle hurle, il a un couteau, 14 rue des Lilas 3e étage",
     "otages dans l'épicerie porte de vincennes, on est enfermés dans la chambre froide",
     "we are hiding in the toilets of the concert hall, gunmen still shooting, please help",
+    # other crisis types than attacks (no attack vocabulary)
+    "inondation, on est sur le toit avec les enfants, l'eau monte vite, aidez nous",
+    "mouvement de foule à la sortie du stade, des gens écrasés contre les grilles porte B, venez vite",
 ]
 THANKS = "merci à la police pour votre travail"
 VARIED = [
