@@ -103,7 +103,8 @@ class Form:
     """A message as near-duplicate detection sees it: tokens, and which of them are anchors; plus what
     comparisons reuse (content words, their stems, numbers, anchors), computed once."""
 
-    __slots__ = ("_prefixes", "_words", "anchor_set", "anchors", "content", "numbers", "stems", "tokens")
+    __slots__ = ("_prefixes", "_shingles", "_words", "anchor_set", "anchors", "content", "numbers", "stems",
+                 "tokens")
 
     def __init__(self, tokens: Sequence[str], anchors: Sequence[bool]) -> None:
         if len(tokens) != len(anchors):
@@ -112,11 +113,20 @@ class Form:
         self.anchors: tuple[bool, ...] = tuple(anchors)
         self.content: tuple[str, ...] = tuple(t for t in self.tokens if _is_content(t))
         self.stems: frozenset[str] = frozenset(t[:STEM] for t in self.content)
-        self.numbers: Counter[str] = Counter(t for t in self.tokens if t.isdigit())
+        self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
         self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
         self._words = frozenset(self.tokens)
         # every prefix of 4+ letters of a word, and the 5-letter stems: for has_word()
         self._prefixes = frozenset(t[:k] for t in self._words if not t.isdigit() for k in range(4, len(t)))
+        self._shingles: dict[str, float] | None = None
+
+    def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
+        """Weighted 4-shingles with ``anchors`` (a superset of the form's own); cached for its own anchors."""
+        if anchors & self._words <= self.anchor_set:  # nothing more is an anchor here
+            if self._shingles is None:
+                self._shingles = _weighted_shingles(self.tokens, self.anchor_set)
+            return self._shingles
+        return _weighted_shingles(self.tokens, anchors)
 
     def has_word(self, word: str) -> bool:
         """Does the form contain ``word`` or a spelling variant of it (see :func:`same_word`)?"""
@@ -233,11 +243,18 @@ def _unmatched_anchors(a: Form, b: Form) -> list[str]:
     return [t for t in a.anchor_set if not t.isdigit() and not b.has_word(t)]
 
 
+def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is one multiset of numbers contained in the other?"""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    counts = Counter(large)
+    counts.subtract(small)
+    return min(counts.values(), default=0) >= 0
+
+
 def conflict(a: Form, b: Form) -> str | None:
     """Why ``a`` and ``b`` cannot be the same story, or None: ``"numbers"`` when each has a number the other
     lacks, ``"anchors"`` when each has a name or place the other lacks."""
-    na, nb = a.numbers, b.numbers
-    if na != nb and any(n > nb.get(k, 0) for k, n in na.items()) and any(n > na.get(k, 0) for k, n in nb.items()):
+    if a.numbers != b.numbers and not _nested(a.numbers, b.numbers):
         return "numbers"
     if _unmatched_anchors(a, b) and _unmatched_anchors(b, a):
         return "anchors"
@@ -270,7 +287,7 @@ def _weighted_shingles(tokens: Sequence[str], anchors: frozenset[str]) -> dict[s
 def weighted_similarity(a: Form, b: Form) -> float:
     """Weighted Jaccard of the two forms' character 4-shingles (anchors of either form weigh in both)."""
     anchors = a.anchor_set | b.anchor_set
-    sa, sb = _weighted_shingles(a.tokens, anchors), _weighted_shingles(b.tokens, anchors)
+    sa, sb = a.shingles(anchors), b.shingles(anchors)
     inter = sum(min(w, sb[g]) for g, w in sa.items() if g in sb)
     total = sum(sa.values()) + sum(sb.values()) - inter
     return inter / total if total else 0.0

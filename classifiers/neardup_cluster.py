@@ -23,6 +23,9 @@ RAISABLE: Final = frozenset({"rumor", "safety_question", "witness_tip", "missing
 RAISE_AT: Final = (25, 250)  # distinct authors at which the item moves up one level, then another
 RAISE_CEILING: Final = Priority.HIGH
 STRICT_BELOW: Final = Priority.MEDIUM  # priority 0 and 1 are compared strictly (classifiers.neardup.compare)
+MAX_CANDIDATES: Final = 8  # earlier messages compared with each message (most shared bands first)
+BUCKET_CAP: Final = 4  # messages kept per LSH bucket (the most recent): a bucket shared by a template's many
+# look-alikes would otherwise make every lookup compare them all
 
 
 def raised_priority(category: str, priority: int, authors: int) -> int:
@@ -71,24 +74,35 @@ def plan_batch(members: Sequence[Member]) -> list[Follow | None]:
         if m.fingerprint is not None and m.fingerprint in by_fingerprint:
             follow = Follow(by_fingerprint[m.fingerprint], "exact")
         elif m.sketch is not None:
-            form = forms[i] = Form.decode(m.sketch.form)
-            seen: set[int] = set()
-            best: tuple[float, int] | None = None
-            for band in m.sketch.bands:
-                for j in by_band.get(band, ()):
-                    if j in seen:
-                        continue
-                    seen.add(j)
-                    c = compare(form, forms[j], strict=is_strict(m.priority) or is_strict(members[j].priority))
-                    if c.same and (best is None or c.score > best[0]):
-                        best = (c.score, j)
-            if best is not None:
-                follow = Follow(best[1], "near")
+            forms[i] = Form.decode(m.sketch.form)
+            leader = _near_leader(i, members, forms, by_band)
+            follow = Follow(leader, "near") if leader is not None else None
         plan.append(follow)
         if m.fingerprint is not None:
             by_fingerprint.setdefault(m.fingerprint, i)
         if m.sketch is not None:
             forms.setdefault(i, Form.decode(m.sketch.form))
             for band in m.sketch.bands:
-                by_band.setdefault(band, []).append(i)
+                bucket = by_band.setdefault(band, [])
+                bucket.append(i)
+                if len(bucket) > BUCKET_CAP:  # as in the store's window: the most recent few per bucket
+                    del bucket[0]
     return plan
+
+
+def _near_leader(i: int, members: Sequence[Member], forms: dict[int, Form],
+                 by_band: dict[bytes, list[int]]) -> int | None:
+    """The earlier message of the batch that message ``i`` is most similar to among those it matches."""
+    m = members[i]
+    assert m.sketch is not None
+    hits: dict[int, int] = {}
+    for band in m.sketch.bands:
+        for j in by_band.get(band, ()):
+            hits[j] = hits.get(j, 0) + 1
+    best: tuple[float, int] | None = None
+    # the most shared bands first, and as many as the store compares (the rest are look-alikes)
+    for j in sorted(hits, key=lambda j: (-hits[j], j))[:MAX_CANDIDATES]:
+        c = compare(forms[i], forms[j], strict=is_strict(m.priority) or is_strict(members[j].priority))
+        if c.same and (best is None or c.score > best[0]):
+            best = (c.score, j)
+    return best[1] if best is not None else None

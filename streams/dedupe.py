@@ -19,6 +19,7 @@ Then a cluster that grew past a threshold of distinct authors gets its item's pr
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,17 +27,24 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+import orjson
 from redis.commands.core import AsyncScript
 
 from classifiers.neardup import Form, best_match
-from classifiers.neardup_cluster import Follow, Member, is_strict, plan_batch, raised_priority
+from classifiers.neardup_cluster import (
+    BUCKET_CAP,
+    MAX_CANDIDATES,
+    Follow,
+    Member,
+    is_strict,
+    plan_batch,
+    raised_priority,
+)
 
 if TYPE_CHECKING:
     from streams.queues import Pending, QueueStore
 
 SLOTS = 6  # the window is kept in this many time slots; a slot's keys expire together
-BUCKET_CAP = 4  # refs kept per LSH bucket and slot (the most recent)
-MAX_CANDIDATES = 16  # candidates compared per message and round (most shared bands first)
 MAX_SAMPLES = 3  # sample texts kept on an item (its first near-duplicates)
 MAX_ROUNDS = 8  # commit rounds before a message is enqueued without waiting for more candidates
 
@@ -58,6 +66,12 @@ class Window:
     @classmethod
     def of(cls, store: QueueStore) -> Window:
         return cls(store.ttls.fingerprint, store.ttls.resolved + store.ttls.fingerprint)
+
+    def settings(self, store: QueueStore) -> str:
+        """The script's settings argument (see ``lua/enqueue.lua``)."""
+        return ",".join(str(v) for v in (
+            store.ttls.identity, self.seconds, self.slots, self.bucket_cap, self.max_candidates, self.max_samples,
+            self.authors_ttl, store.limits.audit_item_maxlen, store.limits.audit_maxlen))
 
 
 class _Scripts:
@@ -86,7 +100,7 @@ class _State:
     leader: str = ""  # identity of the message followed
     outcome: str | None = None
     reply: list[Any] = field(default_factory=list)
-    seen: list[str] = field(default_factory=list)  # candidate refs compared so far
+    last_ref: str = "0:0:0"  # where the window was when candidates were last read (see lua/enqueue.lua)
     target: str = ""  # the cluster item chosen among them ("" = none matched)
     best: float = -1.0
     rounds: int = 0
@@ -110,6 +124,8 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tup
                        for p in batch])
     states = [_State(f, batch[f.leader].decision.message.identity if f else "") for f in plan]
     window = _scripts(store).window
+    token = secrets.token_hex(6)
+    settings = window.settings(store)
     round_no = 0
     while True:
         todo = [i for i, s in enumerate(states) if s.outcome is None]
@@ -119,9 +135,9 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tup
         now = int(time.time() * 1000)
         pipe = store.redis.pipeline(transaction=False)
         for i in todo:
-            await _call(store, window, pipe, batch[i], states[i], now)
+            await _call(store, settings, token, pipe, batch[i], states[i], now)
         replies = await pipe.execute()
-        for i, reply in zip(todo, replies[::2], strict=True):  # every other reply is the audit step's
+        for i, reply in zip(todo, replies, strict=True):
             _settle(batch[i], states[i], [_text(r) for r in reply])
         if round_no > len(batch) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
             raise RuntimeError("near-duplicate folding did not converge")
@@ -129,9 +145,8 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tup
     return [(s.outcome or "", s.reply[1] if len(s.reply) > 1 else "") for s in states]
 
 
-async def _call(store: QueueStore, w: Window, pipe: Any, pending: Pending, state: _State, now: int) -> None:
-    from streams.queues import _item_fields
-
+async def _call(store: QueueStore, settings: str, token: str, pipe: Any, pending: Pending, state: _State,
+                now: int) -> None:
     d, m = pending.decision, pending.decision.message
     if state.follow is not None:
         mode, arg, seen = "follow", state.leader, state.follow.kind
@@ -140,21 +155,23 @@ async def _call(store: QueueStore, w: Window, pipe: Any, pending: Pending, state
     else:
         # after MAX_ROUNDS (workers racing on the same twins for that long), commit what was compared
         mode = "commit" if state.rounds < MAX_ROUNDS else "force"
-        arg, seen = state.target, ",".join(state.seen)
+        arg, seen = state.target, state.last_ref
     sketch = d.sketch
     entry = f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else ""
-    bands = sketch.bands if sketch is not None else ()
     await store._enqueue(
         keys=[store.p + "id:" + m.identity, store.p + "item:" + m.identity,
               store.p + "q:" + d.route.queue, store.stats_key],
         args=[store.p, m.identity, pending.coordinate, d.fingerprint or "", now, int(m.received_at * 1000),
-              store.ttls.identity, w.seconds, m.network.value, m.author_id, mode, arg, seen, entry, m.text,
-              w.slots, w.bucket_cap, w.max_candidates, w.max_samples, w.authors_ttl, len(bands), *bands,
-              *_item_fields(pending)],
+              settings, m.network.value, m.author_id, mode, arg, seen, entry, token,
+              b"".join(sketch.bands) if sketch is not None else b"", _fields_json(pending)],
         client=pipe,
     )
-    await store._audit_enqueued(keys=[store.p + "item:" + m.identity], args=[
-        store.p, m.identity, now, store.limits.audit_item_maxlen, store.limits.audit_maxlen], client=pipe)
+
+
+def _fields_json(pending: Pending) -> bytes:
+    from streams.queues import _item_fields
+
+    return orjson.dumps([v.decode() if isinstance(v, bytes) else str(v) for v in _item_fields(pending)])
 
 
 def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
@@ -169,13 +186,13 @@ def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
     d = pending.decision
     assert d.sketch is not None  # only a message with a sketch has candidates
     found = reply[2:]
-    refs, items = found[0::4], found[1::4]
+    items = found[1::4]
     priorities, forms = [int(p) for p in found[2::4]], [Form.decode(f) for f in found[3::4]]
     strict = [is_strict(int(d.score.priority)) or is_strict(p) for p in priorities]
     best = best_match(Form.decode(d.sketch.form), forms, strict)
     if best is not None and best[1].score > state.best:
         state.best, state.target = best[1].score, items[best[0]]
-    state.seen.extend(refs)
+    state.last_ref = reply[1]
 
 
 async def _raise_grown(store: QueueStore, batch: Sequence[Pending], states: Sequence[_State]) -> None:

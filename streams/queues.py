@@ -124,9 +124,8 @@ class QueueStore:
         self.limits = limits or DeskLimits()
         self._plans: dict[str | None, list[Any]] = {}
         self.p = "{" + prefix + "}:"
-        self._enqueue = client.register_script(_script("enqueue"))
+        self._enqueue = client.register_script(_desk_script("enqueue"))  # audits the new item itself
         self._record = client.register_script(_script("record"))
-        self._audit_enqueued = client.register_script(_desk_script("audit_enqueued"))
         self._claim = client.register_script(_desk_script("claim"))
         self._settle = client.register_script(_desk_script("settle"))
         self._extend = client.register_script(_desk_script("extend"))

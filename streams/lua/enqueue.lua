@@ -1,45 +1,55 @@
 -- Enqueue one triaged message, idempotently, folding reposts into the first item's duplicate cluster, in one
 -- atomic step (Redis >= 6.2, Redis Cluster safe: every key shares the deployment's {prefix} hash tag).
+-- streams/queues.py prepends desk.lua: a new item's "enqueued" audit entry is written by this same call.
 -- KEYS: 1 identity key, 2 item key for a new item, 3 queue zset, 4 stats hash
 -- ARGV: 1 key prefix, 2 item id, 3 record coordinate (topic/partition/offset), 4 fingerprint or "",
---       5 now (ms), 6 queue score (arrival ms), 7 identity ttl (s), 8 window (s), 9 network, 10 author id,
---       11 mode, 12 mode argument, 13 refs already compared (comma-separated), 14 near-duplicate entry
---       ("priority<TAB>form", or "" when the message has no sketch), 15 text, 16 window slots,
---       17 refs kept per LSH bucket, 18 max candidates returned, 19 max sample texts, 20 authors ttl (s),
---       21 n = number of LSH band keys, 22 .. 21+n band keys, then field, value pairs of a new item
+--       5 now (ms), 6 queue score (arrival ms), 7 settings "identity ttl (s),window (s),window slots,refs kept
+--       per LSH bucket,max candidates returned,max sample texts,authors ttl (s),item audit maxlen,global
+--       audit maxlen", 8 network, 9 author id, 10 mode, 11 mode argument, 12 mode argument 2 (see below),
+--       13 near-duplicate entry ("priority<TAB>form", "" when the message has no sketch), 14 batch token,
+--       15 the LSH band keys, 4 bytes each, end to end, 16 the new item's fields: a JSON array of strings
+--       [field, value, field, value, ...]. Window entries filed by the same batch (same token) are never
+--       candidates: the caller compared the batch's messages with each other before (plan_batch in
+--       classifiers/neardup_cluster.py). Few arguments on purpose: redis-py packs each one in Python.
 -- Modes:
 --   first   look for the message's twin: an exact repost folds at once; with no near-duplicate candidate the
 --           message is enqueued; otherwise the candidates are returned for the caller to compare
---   commit  the caller compared the candidates (ARGV 13): fold into item ARGV 12, or enqueue when it is "";
---           if candidates the caller has not seen have appeared since (another worker), they are returned
+--   commit  the caller compared the candidates: fold into item ARGV 11, or enqueue when it is ""; if
+--           candidates filed after ARGV 12 (from the verify reply) by another worker have appeared
+--           meanwhile, they are returned
 --           instead and nothing changes (optimistic concurrency: lookup and change are one atomic step)
 --   force   commit without looking for new candidates (after many rounds of racing workers)
---   follow  fold into the cluster of message ARGV 12 (an identity, "network:id"), an earlier message of the
---           same batch; ARGV 13 is "exact" or "near". Returns {'pending'} while that message has no item yet
+--   follow  fold into the cluster of message ARGV 11 (an identity, "network:id"), an earlier message of the
+--           same batch; ARGV 12 is "exact" or "near". Returns {'pending'} while that message has no item yet
 -- Returns {outcome, item id, ...}; outcome is
 --   replay       the same Kafka record again (a worker restart): nothing changes
 --   redelivery   the same network message in another record (a webhook retry): counted, nothing queued
 --   folded       an exact repost: joins the cluster   } followed by dup_count, authors, priority, category,
 --   folded_near  a near-duplicate: joins the cluster  } state, queue of the cluster's item
 --   enqueued     a new item in its queue
---   verify       {'verify', '', ref, item, priority, form, ref, item, ...}: candidates to compare
+--   verify       {'verify', "last ref:slot:refs of this batch", ref, item, priority, form, ...}: candidates to
+--                compare (the best ones by shared bands, at most "max candidates"), and where the window was
+--                when they were read
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
 -- at most one slot longer; every slot's keys expire by themselves):
 --   {p}:nd:b:<slot>   hash: LSH band key -> the last refs filed under it in that slot ("12,40,41")
---   {p}:nd:f:<slot>   hash: ref -> "item<TAB>priority<TAB>form" (the cluster it joined, and what to compare)
+--   {p}:nd:f:<slot>   hash: ref -> "item<TAB>priority<TAB>batch token<TAB>form" (the cluster it joined, and
+--                     what to compare)
 --   {p}:nd:seq        counter of refs
+--   {p}:nd:tok:<t>    refs filed by batch t (an hour)
 --   {p}:authors:<id>  HyperLogLog of the cluster's distinct authors
 local prefix, item_id, coord, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local now, score, id_ttl, window = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
-local network, author, mode, arg, seen_arg = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local entry, text, slots, cap = ARGV[14], ARGV[15], tonumber(ARGV[16]), tonumber(ARGV[17])
-local max_candidates, max_samples, authors_ttl = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
-local nbands = tonumber(ARGV[21])
+local now, score = tonumber(ARGV[5]), ARGV[6]
+local conf = {}
+for v in string.gmatch(ARGV[7], '[^,]+') do conf[#conf + 1] = tonumber(v) end
+local id_ttl, window, slots, cap, max_candidates, max_samples, authors_ttl, item_maxlen, all_maxlen = unpack(conf)
+local network, author, mode, arg, seen_arg = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+local entry, token, packed_bands, fields_json = ARGV[13], ARGV[14], ARGV[15], ARGV[16]
+local nbands = math.floor(#packed_bands / 4)
 local bands = {}
-for i = 1, nbands do bands[i] = ARGV[21 + i] end
-local first_field = 22 + nbands
+for i = 1, nbands do bands[i] = string.sub(packed_bands, 4 * i - 3, 4 * i) end
 local window_ms = window * 1000
 local slot_ms = math.max(1, math.floor(window_ms / slots))
 local slot = math.floor(now / slot_ms)
@@ -71,9 +81,13 @@ end
 local function remember(first)
   if entry == '' then return end
   local ref = tostring(redis.call('INCR', prefix .. 'nd:seq'))
+  if redis.call('INCR', prefix .. 'nd:tok:' .. token) == 1 then  -- this batch's refs, counted (see commit)
+    redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
+  end
   local bkey, fkey = prefix .. 'nd:b:' .. slot, prefix .. 'nd:f:' .. slot
   local expire_at = (slot + 1) * slot_ms + window_ms
-  redis.call('HSET', fkey, ref, first .. '\t' .. entry)
+  local priority, form = string.match(entry, '^([^\t]*)\t(.*)$')
+  redis.call('HSET', fkey, ref, first .. '\t' .. priority .. '\t' .. token .. '\t' .. form)
   local current = redis.call('HMGET', bkey, unpack(bands))
   local pairs_ = {}
   for i = 1, nbands do
@@ -94,18 +108,19 @@ local function remember(first)
   redis.call('PEXPIREAT', fkey, expire_at)
 end
 
--- Candidates in the window: refs sharing a band key, most shared bands first, whose cluster still exists,
--- leaving out those in `skip`. Returns a flat list ref, item, priority, form, ...
-local function candidates(skip)
+-- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
+-- not by this batch. Returns a flat list ref, item, priority, form, ... (an item dropped meanwhile is seen
+-- at commit: folding into it enqueues a new item instead)
+local function candidates(after, since_slot)
   if entry == '' or nbands == 0 then return {} end
   local hits, where, order = {}, {}, {}
-  local oldest = math.floor((now - window_ms) / slot_ms)
+  local oldest = math.max(math.floor((now - window_ms) / slot_ms), since_slot)
   for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
     local found = redis.call('HMGET', prefix .. 'nd:b:' .. s, unpack(bands))
     for i = 1, nbands do
       if found[i] then
         for r in string.gmatch(found[i], '[^,]+') do
-          if not skip[r] then
+          if tonumber(r) > after then
             if not hits[r] then hits[r] = 0; where[r] = s; order[#order + 1] = r end
             hits[r] = hits[r] + 1
           end
@@ -113,25 +128,40 @@ local function candidates(skip)
       end
     end
   end
-  local rank = {}
-  for i, r in ipairs(order) do rank[r] = i end
-  table.sort(order, function(a, b)
-    if hits[a] ~= hits[b] then return hits[a] > hits[b] end
-    return rank[a] < rank[b]
-  end)
+  -- most shared bands first, then newest first (the order they were found in): a bucket per count
+  local by_hits = {}
+  for _, r in ipairs(order) do
+    local h = hits[r]
+    if not by_hits[h] then by_hits[h] = {} end
+    local list = by_hits[h]
+    list[#list + 1] = r
+  end
+  -- the best 2 × max candidates, read slot by slot (one HMGET each); entries of this batch are skipped
+  local chosen, per_slot = 0, {}
+  for h = nbands, 1, -1 do
+    for _, r in ipairs(by_hits[h] or {}) do
+      if chosen >= 2 * max_candidates then break end
+      chosen = chosen + 1
+      local s = where[r]
+      if not per_slot[s] then per_slot[s] = {} end
+      local list = per_slot[s]
+      list[#list + 1] = r
+    end
+  end
   local out = {}
-  for i = 1, math.min(#order, max_candidates) do
-    local r = order[i]
-    local value = redis.call('HGET', prefix .. 'nd:f:' .. where[r], r)
-    if value then
-      local t1 = string.find(value, '\t', 1, true)
-      local t2 = string.find(value, '\t', t1 + 1, true)
-      local first = string.sub(value, 1, t1 - 1)
-      if redis.call('EXISTS', prefix .. 'item:' .. first) == 1 then
-        out[#out + 1] = r
-        out[#out + 1] = first
-        out[#out + 1] = string.sub(value, t1 + 1, t2 - 1)
-        out[#out + 1] = string.sub(value, t2 + 1)
+  for s = slot, oldest, -1 do
+    local refs = per_slot[s]
+    local values = refs and redis.call('HMGET', prefix .. 'nd:f:' .. s, unpack(refs)) or {}
+    for i = 1, #values do
+      local value = values[i]
+      if value and #out < 4 * max_candidates then
+        local first, priority, from, form = string.match(value, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$')
+        if from ~= token then
+          out[#out + 1] = refs[i]
+          out[#out + 1] = first
+          out[#out + 1] = priority
+          out[#out + 1] = form
+        end
       end
     end
   end
@@ -142,44 +172,57 @@ end
 -- resolved: the repost is counted against it (one public answer to everybody), never queued again.
 local function join(first, kind)
   local key = prefix .. 'item:' .. first
-  local dup_count = redis.call('HINCRBY', key, 'dup_count', 1)
-  redis.call('HSET', key, 'last_seen', now)
-  local networks, state, samples = unpack(redis.call('HMGET', key, 'networks', 'state', 'samples'))
+  local dup_count, networks, state, samples, priority, category, queue, after_resolve = unpack(redis.call(
+    'HMGET', key, 'dup_count', 'networks', 'state', 'samples', 'priority', 'category', 'queue', 'after_resolve'))
+  dup_count = (tonumber(dup_count) or 1) + 1
+  local update = {'dup_count', dup_count, 'last_seen', now}
   networks = networks or ''
   if not string.find(',' .. networks .. ',', ',' .. network .. ',', 1, true) then
-    redis.call('HSET', key, 'networks', networks .. ',' .. network)
+    update[#update + 1] = 'networks'
+    update[#update + 1] = networks .. ',' .. network
   end
   local authors_key = prefix .. 'authors:' .. first
   if author ~= '' then redis.call('PFADD', authors_key, author) end
   redis.call('EXPIRE', authors_key, authors_ttl)
   local authors = redis.call('PFCOUNT', authors_key)
-  redis.call('HSET', key, 'authors', authors)
+  update[#update + 1] = 'authors'
+  update[#update + 1] = authors
   if kind == 'near' and max_samples > 0 then
     local list = samples and cjson.decode(samples) or {}
     if #list < max_samples then
-      list[#list + 1] = text
-      redis.call('HSET', key, 'samples', cjson.encode(list))
+      local fields = cjson.decode(fields_json)
+      for i = 1, #fields, 2 do
+        if fields[i] == 'text' then list[#list + 1] = fields[i + 1] end
+      end
+      update[#update + 1] = 'samples'
+      update[#update + 1] = cjson.encode(list)
     end
   end
   if state == 'resolved' then
-    redis.call('HINCRBY', key, 'after_resolve', 1)
+    update[#update + 1] = 'after_resolve'
+    update[#update + 1] = (tonumber(after_resolve) or 0) + 1
     redis.call('HINCRBY', KEYS[4], 'duplicates_after_resolve', 1)
   end
+  redis.call('HSET', key, unpack(update))
   if fp ~= '' then
     redis.call('SET', prefix .. 'fp:' .. fp, first, 'EX', window)  -- sliding: its next exact repost folds too
   end
   redis.call('SET', KEYS[1], coord .. '|' .. first, 'EX', id_ttl)
   redis.call('HINCRBY', KEYS[4], kind == 'exact' and 'duplicates_exact' or 'duplicates_near', 1)
-  local priority, category, queue = unpack(redis.call('HMGET', key, 'priority', 'category', 'queue'))
   return {kind == 'exact' and 'folded' or 'folded_near', first, dup_count, authors, priority or '',
           category or '', state or '', queue or ''}
 end
 
 local function enqueue_new()
-  local fields = {}
-  for i = first_field, #ARGV do fields[#fields + 1] = ARGV[i] end
+  local fields = cjson.decode(fields_json)
+  local queue, priority, category = '', '', ''
+  for i = 1, #fields, 2 do
+    local f = fields[i]
+    if f == 'queue' then queue = fields[i + 1] elseif f == 'priority' then priority = fields[i + 1]
+    elseif f == 'category' then category = fields[i + 1] end
+  end
   redis.call('HSET', KEYS[2], 'state', 'queued', 'dup_count', 1, 'networks', network, 'authors', 1,
-    'first_seen', now, 'last_seen', now, 'score', score, unpack(fields))
+    'first_seen', now, 'last_seen', now, 'score', score, 'audited', 1, unpack(fields))
   if author ~= '' then
     local authors_key = prefix .. 'authors:' .. item_id
     redis.call('PFADD', authors_key, author)
@@ -189,6 +232,8 @@ local function enqueue_new()
   redis.call('SET', KEYS[1], coord .. '|' .. item_id, 'EX', id_ttl)
   if fp ~= '' then redis.call('SET', prefix .. 'fp:' .. fp, item_id, 'EX', window) end
   redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
+  audit(prefix, item_id, item_maxlen, all_maxlen, 'event', 'enqueued', 'at', now, 'agent', '',
+    'queue', queue, 'priority', priority, 'category', category)
   remember(item_id)
   return {'enqueued', item_id}
 end
@@ -211,14 +256,22 @@ if mode == 'follow' then
   return reply
 end
 
-local skip = {}
+-- commit: only refs filed after the first read can be new, and only in slots from that read's on; and when
+-- every ref filed since is this batch's own (none of them is a candidate), there is nothing to look at
+local after, since_slot, mine_then = 0, -1, 0
 if mode == 'commit' then
-  for r in string.gmatch(seen_arg, '[^,]+') do skip[r] = true end
+  local a, b, c = string.match(seen_arg, '^(%d+):(%d+):(%d+)$')
+  after, since_slot, mine_then = tonumber(a) or 0, tonumber(b) or -1, tonumber(c) or 0
 end
+local seq = tonumber(redis.call('GET', prefix .. 'nd:seq') or '0')
+local mine = tonumber(redis.call('GET', prefix .. 'nd:tok:' .. token) or '0')
 local found = {}
-if mode ~= 'force' then found = candidates(skip) end
+if mode == 'first' or (mode == 'commit' and seq - after ~= mine - mine_then) then
+  found = candidates(after, since_slot)
+end
+local last = seq .. ':' .. slot .. ':' .. mine
 if #found > 0 then
-  local reply = {'verify', ''}
+  local reply = {'verify', last}
   for i = 1, #found do reply[#reply + 1] = found[i] end
   return reply
 end

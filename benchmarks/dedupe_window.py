@@ -1,0 +1,422 @@
+"""Near-duplicate folding at surge scale: lookup + insert throughput and memory per message in the window, at
+window sizes of 10k, 100k and 1M messages, next to brute-force exact Jaccard; and the accuracy of both on the
+labelled duplicate groups of police_fr_dev.
+
+    python benchmarks/dedupe_window.py                                  # 10k, 100k, 1M; 3 runs each
+    python benchmarks/dedupe_window.py --windows 10000,100000 --measure 5000 --runs 3
+
+For each window size W: W messages of the project's synthetic surge (``streams.generator``; reposts, look-alikes
+from the same templates, and near-duplicate edits added here: "URGENT", "partagez", emoji, truncation) are
+enqueued through the worker's own path (``QueueStore.enqueue`` → ``lua/enqueue.lua`` against a real
+redis-server) to fill the window; then ``--runs`` times ``--measure`` further messages are timed in batches of
+``--batch`` (the worker's batch size). *Lookup + insert* is that enqueue step, as the worker runs it (sketches are
+computed beforehand, as the worker's scoring process does; their cost is reported on its own line). Memory:
+the window's own keys (LSH buckets, forms, fingerprints: ``MEMORY USAGE``) per message in the window, and
+Redis's whole ``used_memory`` growth per message (items and queues included).
+
+Brute force: exact Jaccard over character 4-shingles of the folded text (``fold_for_dedupe``) between each new
+message and every message in the window, folding into the best one above its threshold — vectorised (the
+window is a sparse shingle matrix, one sparse product per lookup), so it is the fast version of the obvious
+approach. At sizes above ``--brute-max`` (default 100k) it is timed on a sample of ``--brute-sample`` lookups
+against the full window, and that is said in the output. Its threshold is the one that does best on
+police_fr_dev (chosen there, in its favour).
+
+Prints a table and writes ``benchmarks/results/dedupe_window.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import itertools
+import random
+import statistics
+import time
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import harness
+import numpy as np
+import orjson
+import redis
+from scipy import sparse
+
+from classifiers.message import Message, Network
+from classifiers.normalize import fold_for_dedupe
+from classifiers.routing import RoutingPolicy
+from classifiers.triage import Decision, decide
+from classifiers.urgency import Score
+from streams.dedupe_cli import dedupe_lines, read_lines
+from streams.embedded import EmbeddedRedis
+from streams.generator import surge
+from streams.queues import Pending, connect
+from streams.settings import Settings
+
+SHINGLE_SPACE = 1 << 22
+NEAR_EDITS = (
+    lambda t, r: "URGENT " + t,
+    lambda t, r: t + " partagez svp 🙏",
+    lambda t, r: t.rstrip(".!? ") + " !!! 😱😱",
+    lambda t, r: t[: max(30, int(len(t) * 0.8))].rsplit(" ", 1)[0] + "…",  # truncated
+    lambda t, r: "⚠️ " + t.upper(),
+)
+LOOK_ALIKES = [  # pairs that must stay apart (the same wording, another place, name, number)
+    ("fusillade en cours rue de Charonne, restez chez vous", "fusillade en cours rue de la Roquette, restez chez vous"),
+    ("on est 15 cachés dans la réserve, ils tirent encore", "on est 5 cachés dans la réserve, ils tirent encore"),
+    ("URGENT on recherche Camille vue à Bastille vers 22h, robe verte",
+     "URGENT on recherche Léa vue à Bastille vers 22h, robe verte"),
+    ("URGENT on recherche Camille vue à Bastille vers 22h, robe verte",
+     "URGENT on recherche Camille vue à République vers 22h, robe verte"),
+    ("ENORME boum côté porte C du Stade de France, 4 personnes par terre",
+     "ENORME boum côté porte G du Stade de France, 4 personnes par terre"),
+    ("stuck at Saint-Ambroise since 23h01, no taxi will stop for us, are the metros running?",
+     "stuck at Saint-Ambroise since 23h23, no taxi will stop for us, are the metros running?"),
+    ("colis suspect devant le lycée Voltaire, la police est prévenue ?",
+     "colis suspect devant le lycée Turgot, la police est prévenue ?"),
+]
+URGENT_LOOK_ALIKES = [  # apart at priority 0 (a word replaced); the same lost-property question would fold at 2
+    ("on est cachés dans la réserve du bar, ils tirent encore, on est 6 venez vite",
+     "on est cachés dans la réserve du resto, ils tirent encore, on est 6 venez vite"),
+]
+
+
+# --- data ---------------------------------------------------------------------------------------------------
+
+def messages(n: int, seed: int) -> list[tuple[Message, int, str]]:
+    """``n`` surge messages (new and reposted; a third of the reposts edited into near-duplicates), with the
+    template's priority and category."""
+    rng = random.Random(seed)
+    out: list[tuple[Message, int, str]] = []
+    for chunk in itertools.count():
+        for g in surge(harness.CHUNK, seed=seed + chunk):
+            if g.message is None or g.kind not in ("new", "repost"):
+                continue
+            m = g.message
+            if g.kind == "repost" and rng.random() < 0.33:
+                m = Message(**{**{f: getattr(m, f) for f in m.__dataclass_fields__},
+                               "text": rng.choice(NEAR_EDITS)(m.text, rng)})
+            out.append((m, int(g.priority or 3), g.category or "other"))
+            if len(out) == n:
+                return out
+    raise AssertionError("unreachable")
+
+
+def crisis_tweets(settings: Settings) -> list[tuple[Message, int, str]]:
+    """The CrisisLexT26 tweets in ``VIGIE_DATA_DIR`` (22k real tweets from 26 crises, many retweets), event by
+    event: priority 2 when labelled "Related and informative", else 3."""
+    import csv
+
+    out: list[tuple[Message, int, str]] = []
+    now = time.time()
+    for path in sorted((settings.data_dir / "crisislex_t26").glob("*-tweets_labeled.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, skipinitialspace=True):
+                text, tid = row.get("Tweet Text") or "", row.get("Tweet ID") or ""
+                priority = 2 if row.get("Informativeness") == "Related and informative" else 3
+                out.append((Message(network=Network.X, network_id=tid.strip('"'), author_id="", text=text,
+                                    created_at=now, received_at=now), priority, "other"))
+    return out
+
+
+def decisions(batch: Sequence[tuple[Message, int, str]]) -> list[Decision]:
+    scores = [Score(p, c, 0.5, ()) for _m, p, c in batch]
+    return decide([m for m, _p, _c in batch], scores, RoutingPolicy())
+
+
+# --- Vigie: the worker's enqueue path -------------------------------------------------------------------------
+
+async def enqueue_all(settings: Settings, ds: Sequence[Decision], batch: int, offset: int) -> list[str]:
+    store = connect(settings)
+    outcomes: list[str] = []
+    try:
+        for i in range(0, len(ds), batch):
+            outcomes += await store.enqueue([Pending(d, f"bench/0/{offset + i + j}", "bench")
+                                             for j, d in enumerate(ds[i:i + batch])])
+    finally:
+        await store.redis.aclose()
+    return outcomes
+
+
+def window_bytes(client: redis.Redis, prefix: str) -> tuple[int, int]:
+    """(bytes of the window's own keys, number of fingerprint keys): LSH buckets and forms measured whole,
+    fingerprints from a sample of 2,000."""
+    p = "{" + prefix + "}:"
+    total = 0
+    for key in client.scan_iter(match=p + "nd:*", count=1000):
+        total += int(client.memory_usage(key, samples=0) or 0)
+    fps = list(client.scan_iter(match=p + "fp:*", count=10_000))
+    sample = fps[:2000]
+    if sample:
+        total += int(sum(int(client.memory_usage(k) or 0) for k in sample) / len(sample) * len(fps))
+    return total, len(fps)
+
+
+def used_memory(client: redis.Redis) -> int:
+    return int(client.info("memory")["used_memory"])
+
+
+# --- brute force ---------------------------------------------------------------------------------------------
+
+def shingle_ids(text: str) -> np.ndarray:
+    folded = " " + fold_for_dedupe(text) + " "
+    ids = {zlib.crc32(folded[i:i + 4].encode()) % SHINGLE_SPACE for i in range(max(1, len(folded) - 3))}
+    return np.fromiter(ids, dtype=np.int64, count=len(ids))
+
+
+class BruteForce:
+    """Exact Jaccard of character 4-shingles against every message in the window (sparse matrix product)."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.chunks: list[sparse.csr_matrix] = []
+        self.sizes: list[np.ndarray] = []
+        self.pending: list[np.ndarray] = []
+        self.cluster: list[int] = []
+
+    def _compact(self) -> None:
+        if not self.pending:
+            return
+        rows = np.repeat(np.arange(len(self.pending)), [len(x) for x in self.pending])
+        cols = np.concatenate(self.pending)
+        self.chunks.append(sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)),
+                                             shape=(len(self.pending), SHINGLE_SPACE)))
+        self.sizes.append(np.array([len(x) for x in self.pending], dtype=np.float32))
+        self.pending = []
+
+    def lookup(self, ids: np.ndarray) -> int | None:
+        """Index of the best message in the window with Jaccard ≥ threshold, or None."""
+        q = np.zeros(SHINGLE_SPACE, dtype=np.float32)
+        q[ids] = 1.0
+        best, best_j, base = None, self.threshold, 0
+        for chunk, sizes in zip(self.chunks, self.sizes, strict=True):
+            inter = chunk @ q
+            jac = inter / (sizes + len(ids) - inter)
+            k = int(np.argmax(jac))
+            if jac[k] >= best_j:
+                best, best_j = base + k, float(jac[k])
+            base += chunk.shape[0]
+        for k, other in enumerate(self.pending):  # the few not compacted yet
+            inter = len(np.intersect1d(ids, other, assume_unique=True))
+            j = inter / (len(ids) + len(other) - inter)
+            if j >= best_j:
+                best, best_j = base + k, j
+        return best
+
+    def insert(self, ids: np.ndarray, cluster: int | None) -> None:
+        self.cluster.append(self.cluster[cluster] if cluster is not None else len(self.cluster))
+        self.pending.append(ids)
+        if len(self.pending) >= 10_000:
+            self._compact()
+
+    def add(self, ids: np.ndarray) -> int:
+        found = self.lookup(ids)
+        self.insert(ids, found)
+        return self.cluster[-1]
+
+
+# --- accuracy on police_fr_dev -------------------------------------------------------------------------------
+
+def dev_pairs(rows: Sequence[dict[str, Any]], clusters: Sequence[Any]) -> tuple[float, float]:
+    by: dict[Any, list[int]] = {}
+    for i, c in enumerate(clusters):
+        by.setdefault(c, []).append(i)
+    pred = {p for members in by.values() for p in itertools.combinations(members, 2)}
+    gold = {(i, j) for i, j in itertools.combinations(range(len(rows)), 2)
+            if rows[i].get("dup_group") and rows[i].get("dup_group") == rows[j].get("dup_group")}
+    tp = len(pred & gold)
+    return (tp / len(pred) if pred else 1.0), tp / len(gold)
+
+
+def accuracy(settings: Settings, orders: int) -> dict[str, Any]:
+    path = settings.data_dir / "police_fr_dev" / "messages.jsonl"
+    if not path.exists():
+        return {"skipped": f"no labelled data at {path}"}
+    raw = path.read_bytes().splitlines()
+    vigie, brute = [], {}
+    for o in range(orders):
+        order = list(raw)
+        if o:
+            random.Random(o).shuffle(order)
+        rows = [orjson.loads(r) for r in order]
+        lines = list(read_lines(order, time.time(), print))
+        clusters = asyncio.run(dedupe_lines(lines, harness.phase(settings)))
+        vigie.append(dev_pairs(rows, clusters))
+        ids = [shingle_ids(r["text"]) for r in rows]
+        for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+            bf = BruteForce(t)
+            brute.setdefault(t, []).append(dev_pairs(rows, [bf.add(x) for x in ids]))
+    # brute force's best threshold: the best F1 (it never reaches precision 0.99 with useful recall)
+    def f1(pr: list[tuple[float, float]]) -> float:
+        p, r = statistics.mean(x[0] for x in pr), statistics.mean(x[1] for x in pr)
+        return 2 * p * r / (p + r) if p + r else 0.0
+    best_t = max(brute, key=lambda t: f1(brute[t]))
+    apart_v = sum(not same for same in look_alikes_vigie(settings))
+    return {
+        "orders": orders,
+        "vigie": {"precision": min(p for p, _ in vigie), "recall": min(r for _, r in vigie),
+                  "precision_mean": statistics.mean(p for p, _ in vigie),
+                  "recall_mean": statistics.mean(r for _, r in vigie), "look_alikes_apart": apart_v},
+        "brute_force": {"threshold": best_t,
+                        "precision": min(p for p, _ in brute[best_t]), "recall": min(r for _, r in brute[best_t]),
+                        "by_threshold": {str(t): {"precision": statistics.mean(p for p, _ in v),
+                                                  "recall": statistics.mean(r for _, r in v)}
+                                         for t, v in brute.items()},
+                        "look_alikes_apart": _brute_apart(best_t)},
+        "look_alikes": len(LOOK_ALIKES) + len(URGENT_LOOK_ALIKES),
+    }
+
+
+def _brute_apart(threshold: float) -> int:
+    apart = 0
+    for a, b in [*LOOK_ALIKES, *URGENT_LOOK_ALIKES]:
+        bf = BruteForce(threshold)
+        bf.add(shingle_ids(a))
+        apart += bf.lookup(shingle_ids(b)) is None
+    return apart
+
+
+def look_alikes_vigie(settings: Settings) -> list[bool]:
+    """For each look-alike pair, did the worker's path fold the second into the first?"""
+    out = []
+    for (a, b), priority in [*((p, 2) for p in LOOK_ALIKES), *((p, 0) for p in URGENT_LOOK_ALIKES)]:
+        lines = list(read_lines([orjson.dumps({"id": "a", "text": a, "priority": priority}),
+                                 orjson.dumps({"id": "b", "text": b, "priority": priority})], time.time(), print))
+        clusters = asyncio.run(dedupe_lines(lines, harness.phase(settings)))
+        out.append(clusters[1] == "a")
+    return out
+
+
+# --- one window size -----------------------------------------------------------------------------------------
+
+def run_window(settings: Settings, window: int, measure: int, runs: int, batch: int, brute_max: int,
+               brute_sample: int, brute_threshold: float, data: Sequence[tuple[Message, int, str]]) -> dict[str, Any]:
+    s = harness.phase(settings)
+    client = redis.Redis.from_url(s.redis_url)
+    before = used_memory(client)
+    t0 = time.perf_counter()
+    fill = decisions(data[:window])
+    sketch_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    asyncio.run(enqueue_all(s, fill, 2000, 0))
+    fill_s = time.perf_counter() - t0
+    del fill
+    after = used_memory(client)
+    win_bytes, fps = window_bytes(client, s.key_prefix)
+    rates, exact_rates, outcome_counts = [], [], {}
+    for r in range(runs):
+        start = window + 2 * r * measure
+        part = decisions(data[start: start + measure])
+        t0 = time.perf_counter()
+        outcomes = asyncio.run(enqueue_all(s, part, batch, start))
+        rates.append(len(part) / (time.perf_counter() - t0))
+        for o in outcomes:
+            outcome_counts[o] = outcome_counts.get(o, 0) + 1
+        # the same path without near-duplicate sketches: identity and exact reposts only (enqueue before)
+        part = [dataclasses.replace(d, sketch=None) for d in decisions(data[start + measure: start + 2 * measure])]
+        t0 = time.perf_counter()
+        asyncio.run(enqueue_all(s, part, batch, start + measure))
+        exact_rates.append(len(part) / (time.perf_counter() - t0))
+    client.close()
+    result: dict[str, Any] = {
+        "window": window, "fill_seconds": round(fill_s, 1), "fill_rate": round(window / fill_s),
+        "sketch_us_per_message": round(sketch_s / window * 1e6, 1),
+        "enqueue_per_second": round(statistics.median(rates)), "runs": [round(x) for x in rates],
+        "exact_only_enqueue_per_second": round(statistics.median(exact_rates)),
+        "exact_only_runs": [round(x) for x in exact_rates],
+        # what near-duplicate lookup + insert adds per message, as a rate: 1 / (1/full - 1/exact only)
+        "lookup_insert_per_second": round(1 / max(1e-9, 1 / statistics.median(rates)
+                                                  - 1 / statistics.median(exact_rates))),
+        "window_bytes_per_message": round(win_bytes / window), "fingerprint_keys": fps,
+        "redis_bytes_per_message": round((after - before) / window), "outcomes": outcome_counts,
+    }
+    # brute force on the same messages
+    bf = BruteForce(brute_threshold)
+    t0 = time.perf_counter()
+    for m, _p, _c in data[:window]:
+        bf.pending.append(shingle_ids(m.text))
+        bf.cluster.append(len(bf.cluster))
+        if len(bf.pending) >= 10_000:
+            bf._compact()
+    bf._compact()
+    brute_fill_s = time.perf_counter() - t0
+    sampled = window > brute_max
+    n = min(brute_sample, measure) if sampled else measure
+    queries = [shingle_ids(m.text) for m, _p, _c in data[window: window + n]]
+    brute_rates = []
+    for _ in range(runs if not sampled else 1):
+        t0 = time.perf_counter()
+        for ids in queries:
+            if sampled:
+                bf.lookup(ids)  # the window is not grown: insertion is negligible next to the lookup
+            else:
+                bf.add(ids)
+        brute_rates.append(len(queries) / (time.perf_counter() - t0))
+    result["brute_force"] = {
+        "lookup_insert_per_second": round(statistics.median(brute_rates), 1),
+        "runs": [round(x, 1) for x in brute_rates],
+        "sampled": sampled, "lookups_timed": len(queries), "build_seconds": round(brute_fill_s, 1),
+        "bytes_per_message": round(sum(c.data.nbytes + c.indices.nbytes + c.indptr.nbytes for c in bf.chunks)
+                                   / window),
+    }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--windows", default="10000,100000,1000000")
+    parser.add_argument("--measure", type=int, default=10_000, help="messages timed per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=500, help="messages per enqueue batch (the worker's)")
+    parser.add_argument("--brute-max", type=int, default=100_000, help="largest window brute force runs fully")
+    parser.add_argument("--brute-sample", type=int, default=200, help="lookups timed above --brute-max")
+    parser.add_argument("--orders", type=int, default=4, help="arrival orders of police_fr_dev for accuracy")
+    parser.add_argument("--redis-url", default=None)
+    parser.add_argument("--corpus", choices=("surge", "crisislex"), default="surge",
+                        help="the synthetic surge (default), or the real CrisisLexT26 tweets (windows ≤ ~15k)")
+    args = parser.parse_args()
+    windows = [int(w) for w in args.windows.split(",")]
+    with EmbeddedRedis() if args.redis_url is None else _External(args.redis_url) as server:
+        settings = Settings(redis_url=server.url, metrics_port=0)
+        acc = accuracy(settings, args.orders)
+        print("accuracy on police_fr_dev:", orjson.dumps(acc).decode())
+        t0 = time.perf_counter()
+        wanted = max(windows) + 2 * args.runs * args.measure
+        data = messages(wanted, seed=11) if args.corpus == "surge" else crisis_tweets(settings)[:wanted]
+        if len(data) < wanted:
+            raise SystemExit(f"only {len(data)} messages in the corpus, {wanted} needed")
+        print(f"{len(data)} messages generated in {time.perf_counter() - t0:.0f}s")
+        threshold = float(acc.get("brute_force", {}).get("threshold", 0.4))
+        results = []
+        for w in windows:
+            res = run_window(settings, w, args.measure, args.runs, args.batch, args.brute_max, args.brute_sample,
+                             threshold, data)
+            print(orjson.dumps(res).decode())
+            results.append(res)
+    rows = [(f"{r['window']:,}", f"{r['enqueue_per_second']:,}", f"{r['exact_only_enqueue_per_second']:,}",
+             f"{r['lookup_insert_per_second']:,}", r["window_bytes_per_message"], r["redis_bytes_per_message"],
+             f"{r['brute_force']['lookup_insert_per_second']:,}"
+             + (" (sampled)" if r["brute_force"]["sampled"] else ""), r["brute_force"]["bytes_per_message"],
+             f"{r['enqueue_per_second'] / max(r['brute_force']['lookup_insert_per_second'], 0.1):,.0f}×")
+            for r in results]
+    print(harness.table(rows, ["window", "enqueue msg/s", "exact-only msg/s", "near-dup step msg/s",
+                               "window B/msg", "redis B/msg", "brute msg/s", "brute B/msg", "enqueue vs brute"]))
+    name = "dedupe_window" if args.corpus == "surge" else f"dedupe_window_{args.corpus}"
+    path = harness.write_result(name, {"args": vars(args), "accuracy": acc, "windows": results})
+    print(f"wrote {path}")
+
+
+class _External:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> _External:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+if __name__ == "__main__":
+    main()
