@@ -59,7 +59,6 @@ SHORT_MIN_COVERED: Final = 0.7
 ANCHOR_WEIGHT: Final = 3.0
 MIN_STEMS_SHARED: Final = 0.5  # prefilter: share of the smaller form's word stems found in the other
 STOP_WEIGHT: Final = 0.5
-LENIENT_WORDS = True
 
 # --- LSH --------------------------------------------------------------------------------------------------
 BANDS: Final = 12
@@ -71,8 +70,6 @@ _MENTION = re.compile(r"@\w+")
 _TRAILING_TAG = re.compile(r"#\w+$")
 _REPEAT = re.compile(r"(\D)\1{2,}")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
-_DIGITS = re.compile(r"\d+")
-
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -355,7 +352,7 @@ def compare(a: Form, b: Form, *, strict: bool = False) -> Comparison:
             return Comparison(False, score, "distant")
         reason = "shortened"
     ratio, substitution = alignment(a, b)
-    if substitution == "anchor" or (substitution == "word" and (strict or not LENIENT_WORDS)):
+    if substitution == "anchor" or (substitution == "word" and strict):
         return Comparison(False, score, "substitution")
     if ratio < MIN_ORDER:
         return Comparison(False, score, "order")
