@@ -30,13 +30,12 @@ different people get in (precision 0.979), at 0.5 recall falls to 0.92 — so it
 are paraphrases more than reposts ("Yanis, 25 ans, Petit Cambodge… sa famille le cherche") and two-word texts.
 
 Candidates are found with MinHash LSH (:func:`sketch`): the form's content-word stems (numbers counted three
-times, so that look-alikes differing by a number collide less) are min-hashed into :data:`BANDS` bands of
-:data:`ROWS` rows; each band is one key in the dedupe window. Only candidates are compared exactly.
+times, so that look-alikes differing by a number collide less) are min-hashed by :mod:`classifiers.lsh` into
+bands; each band is one key in the dedupe window. Only candidates are compared exactly.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -45,9 +44,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Final
 
-import numpy as np
-import numpy.typing as npt
-
+from classifiers.lsh import band_keys, minhash
 from classifiers.normalize import URL, strip_accents
 
 # --- thresholds (measured on police_fr_dev, see the module docstring) --------------------------------------
@@ -60,9 +57,6 @@ ANCHOR_WEIGHT: Final = 3.0
 MIN_STEMS_SHARED: Final = 0.5  # prefilter: share of the smaller form's word stems found in the other
 STOP_WEIGHT: Final = 0.5
 
-# --- LSH --------------------------------------------------------------------------------------------------
-BANDS: Final = 12
-ROWS: Final = 2
 STEM: Final = 5  # letters of a word that its LSH element keeps ("nouvelle" ~ "nouvelles")
 
 _RT_PREFIX = re.compile(r"^(?:\s*rt\b\s*(?:@\w+)?\s*:?\s*)+", re.IGNORECASE)
@@ -371,19 +365,7 @@ def best_match(target: Form, candidates: Sequence[Form], strict: Sequence[bool] 
     return best
 
 
-# --- LSH --------------------------------------------------------------------------------------------------
-
-_rng = np.random.default_rng(20151113)  # fixed: every worker must compute the same band keys
-_SEEDS: Final = _rng.integers(0, np.iinfo(np.uint64).max, size=BANDS * ROWS, dtype=np.uint64,
-                             endpoint=True)
-del _rng
-_C1, _C2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
-
-
-def _element_hash(element: str) -> int:
-    return int.from_bytes(hashlib.blake2b(element.encode("utf-8"), digest_size=8).digest(), "little")
-
+# --- LSH candidates ---------------------------------------------------------------------------------------
 
 def elements(f: Form) -> set[str]:
     """What LSH min-hashes: stems of content words; numbers three times (``#1``, ``#2`` copies), so that
@@ -392,29 +374,6 @@ def elements(f: Form) -> set[str]:
     out = set(f.stems)
     out.update(n + suffix for n in f.numbers for suffix in ("#1", "#2"))
     return out
-
-
-def minhash(items: set[str]) -> npt.NDArray[np.uint64]:
-    """``BANDS * ROWS`` min-hashes of ``items``: each permutation is the splitmix64 finaliser of the element's
-    64-bit hash xor a per-permutation seed (uint64 arithmetic wraps, as the finaliser wants)."""
-    x = np.fromiter((_element_hash(e) for e in items), dtype=np.uint64, count=len(items))
-    z = _SEEDS[:, None] ^ x[None, :]
-    z = (z ^ (z >> _S30)) * _C1
-    z = (z ^ (z >> _S27)) * _C2
-    z = z ^ (z >> _S31)
-    return z.min(axis=1)  # type: ignore[no-any-return]
-
-
-def band_keys(signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
-    """One 4-byte key per band, the band's number mixed in (the window keeps all bands in one hash per time
-    slot; 32 bits make a false bucket-share rare enough — one in ~2,000 at a million messages — and such a
-    false candidate is only compared, never folded on that ground)."""
-    rows = signature.reshape(BANDS, ROWS)
-    return tuple(hashlib.blake2b(rows[i].tobytes(), digest_size=4, salt=_BAND_SALTS[i]).digest()
-                 for i in range(BANDS))
-
-
-_BAND_SALTS: Final = tuple(i.to_bytes(16, "little") for i in range(BANDS))
 
 
 @dataclass(frozen=True, slots=True)

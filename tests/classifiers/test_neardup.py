@@ -6,16 +6,8 @@ import random
 
 import pytest
 
-from classifiers.neardup import (
-    BANDS,
-    ROWS,
-    Form,
-    compare,
-    elements,
-    form,
-    minhash,
-    sketch,
-)
+from classifiers.lsh import BANDS, ROWS, minhash
+from classifiers.neardup import Form, compare, elements, form, sketch
 
 CAMILLE = ("URGENT on recherche Camille, 27 ans, elle était au Bataclan ce soir, robe verte, cheveux châtains au "
            "carré. Pas de nouvelles depuis 21h30. Partagez svp #RechercheParis")

@@ -1,0 +1,51 @@
+"""MinHash LSH: the signature of a set of strings and its band keys, the same in every worker.
+
+:mod:`classifiers.neardup` decides *what* is hashed (a message's word stems and numbers); this module only
+hashes: :data:`BANDS` bands of :data:`ROWS` min-hashes, each band one 4-byte key in the dedupe window. Two sets
+with Jaccard similarity *s* share at least one band with probability 1 − (1 − s^ROWS)^BANDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+BANDS: Final = 12
+ROWS: Final = 2
+
+_rng = np.random.default_rng(20151113)  # fixed: every worker must compute the same band keys
+_SEEDS: Final = _rng.integers(0, np.iinfo(np.uint64).max, size=BANDS * ROWS, dtype=np.uint64,
+                             endpoint=True)
+del _rng
+_C1, _C2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
+def _element_hash(element: str) -> int:
+    return int.from_bytes(hashlib.blake2b(element.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def minhash(items: set[str]) -> npt.NDArray[np.uint64]:
+    """``BANDS * ROWS`` min-hashes of ``items``: each permutation is the splitmix64 finaliser of the element's
+    64-bit hash xor a per-permutation seed (uint64 arithmetic wraps, as the finaliser wants)."""
+    x = np.fromiter((_element_hash(e) for e in items), dtype=np.uint64, count=len(items))
+    z = _SEEDS[:, None] ^ x[None, :]
+    z = (z ^ (z >> _S30)) * _C1
+    z = (z ^ (z >> _S27)) * _C2
+    z = z ^ (z >> _S31)
+    return z.min(axis=1)  # type: ignore[no-any-return]
+
+
+def band_keys(signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
+    """One 4-byte key per band, the band's number mixed in (the window keeps all bands in one hash per time
+    slot; 32 bits make a false bucket-share rare enough — one in ~2,000 at a million messages — and such a
+    false candidate is only compared, never folded on that ground)."""
+    rows = signature.reshape(BANDS, ROWS)
+    return tuple(hashlib.blake2b(rows[i].tobytes(), digest_size=4, salt=_BAND_SALTS[i]).digest()
+                 for i in range(BANDS))
+
+
+_BAND_SALTS: Final = tuple(i.to_bytes(16, "little") for i in range(BANDS))
