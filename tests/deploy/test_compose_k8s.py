@@ -205,7 +205,10 @@ def test_keda_scales_the_worker_on_its_own_group_and_topics() -> None:
     config = one("ConfigMap", "vigie-config")["data"]
     assert scaled["scaleTargetRef"]["name"] == one("Deployment", "vigie-worker")["metadata"]["name"]
     assert scaled["scaleTargetRef"].get("kind", "Deployment") == "Deployment"
-    assert 1 <= scaled["minReplicaCount"] <= scaled["maxReplicaCount"] <= int(config["VIGIE_PARTITIONS"])
+    low, high, partitions = scaled["minReplicaCount"], scaled["maxReplicaCount"], int(config["VIGIE_PARTITIONS"])
+    assert 1 <= low <= high, f"KEDA bounds {low}..{high}: at least one worker, and min <= max"
+    # a partition is the unit of parallelism: workers beyond the partitions of a topic would sit idle on it
+    assert high <= partitions, f"maxReplicaCount {high} > VIGIE_PARTITIONS {partitions}"
     kafka = [t["metadata"] for t in scaled["triggers"] if t["type"] == "kafka"]
     prefix = config["VIGIE_TOPIC_PREFIX"]
     assert {t["topic"] for t in kafka} == {f"{prefix}.raw.{n}" for n in NETWORKS} | {f"{prefix}.raw"}
