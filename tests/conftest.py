@@ -3,8 +3,10 @@ and factories that give each test its own topics, consumer group and Redis key p
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from streams.embedded import EmbeddedKafka, EmbeddedRedis, stop_process
+from streams.queues import QueueStore
 from streams.settings import REPO_ROOT, Settings
 
 DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
@@ -63,6 +66,19 @@ class Workers:
         proc = start_worker(settings, worker_env(settings), self.tmp_path / f"worker{len(self.procs)}.log")
         self.procs.append(proc)
         return proc
+
+    async def accounted(self, store: QueueStore, n: int, timeout: float = 90) -> dict[str, int]:
+        """Wait until ``n`` records are accounted for in ``store``'s counters (an item, a fold, a dead letter...);
+        fails with the counters and the workers' logs otherwise."""
+        from streams.demo import ACCOUNTED
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            counters = await store.counters()
+            if sum(counters.get(k, 0) for k in ACCOUNTED) >= n:
+                return counters
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"not all {n} records accounted for: {await store.counters()}\n{self.logs()}")
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.tmp_path.glob("worker*.log")))

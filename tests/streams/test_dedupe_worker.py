@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from classifiers.message import Message, Network
 from streams.embedded import free_port
 from streams.networks import render
-from streams.queues import QueueStore, connect
+from streams.queues import connect
 from streams.settings import Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -42,16 +42,6 @@ def produce(settings: Settings, placed: list[tuple[Message, int]]) -> None:
         producer.send(settings.raw_topic("x"), key=m.identity.encode(), value=render(m), partition=partition)
     producer.flush()
     producer.close()
-
-
-async def wait_accounted(store: QueueStore, n: int, workers: object, timeout: float = 90) -> dict[str, int]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        counters = await store.counters()
-        if sum(counters.get(k, 0) for k in ACCOUNTED) >= n:
-            return counters
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not all {n} records accounted for: {await store.counters()}\n{workers.logs()}")  # type: ignore[attr-defined]
 
 
 def consumed(port: int) -> float:
@@ -86,12 +76,12 @@ async def test_two_workers_on_two_partitions_fold_twins_into_one_item(settings: 
     store = connect(settings)
     try:
         warm = warm_up(settings, ports)
-        await wait_accounted(store, warm, workers)
+        await workers.accounted(store, warm)
         before = await store.counters()
         pairs = twins(20)
         # each pair: the original on partition 0 (one worker), its twin on partition 1 (the other), together
         produce(settings, [(m, p) for pair in pairs for m, p in zip(pair, (0, 1), strict=True)])
-        await wait_accounted(store, warm + 2 * len(pairs), workers)
+        await workers.accounted(store, warm + 2 * len(pairs))
         await asyncio.sleep(1)  # anything arriving now would be a double
         counters = await store.counters()
         assert counters["enqueued"] - before["enqueued"] == len(pairs), (counters, workers.logs())
@@ -113,12 +103,12 @@ async def test_a_restarted_worker_folds_into_items_of_the_one_before(settings: S
     produce(settings, [(original, 0)])
     store = connect(settings)
     try:
-        await wait_accounted(store, 1, workers)
+        await workers.accounted(store, 1)
         workers.stop_all()
         assert first.poll() is not None
         workers.start()
         produce(settings, [(twin, 1)])
-        counters = await wait_accounted(store, 2, workers)
+        counters = await workers.accounted(store, 2)
         assert counters["enqueued"] == 1 and counters["duplicates_near"] == 1, workers.logs()
         item = await store.item(original.identity)
         assert item is not None and item["dup_count"] == 2 and item["samples"] == [twin.text]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import urllib.request
 
@@ -14,7 +13,7 @@ from classifiers.message import Message, Network
 from classifiers.routing import RoutingPolicy
 from streams.embedded import free_port
 from streams.networks import render
-from streams.queues import QueueStore, connect
+from streams.queues import connect
 from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -50,23 +49,13 @@ def records_for(settings: Settings, messages: list[Message]) -> list[tuple[str, 
     return [(settings.raw_topic(m.network.value), m.identity.encode(), render(m)) for m in messages]
 
 
-async def wait_accounted(store: QueueStore, n: int, workers: object, timeout: float = 60) -> dict[str, int]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        counters = await store.counters()
-        if sum(counters.get(k, 0) for k in ACCOUNTED) >= n:
-            return counters
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not all {n} records accounted for: {await store.counters()}\n{workers.logs()}")  # type: ignore[attr-defined]
-
-
 async def test_messages_from_all_networks_reach_their_queues(settings: Settings, workers) -> None:  # type: ignore[no-untyped-def]
     metrics_port = free_port()
     workers.start(metrics_port=metrics_port)
     produce(settings, records_for(settings, MESSAGES))
     store = connect(settings)
     try:
-        counters = await wait_accounted(store, len(MESSAGES), workers)
+        counters = await workers.accounted(store, len(MESSAGES))
         assert counters.get("enqueued") == len(MESSAGES)
         policy = RoutingPolicy()
         for m in MESSAGES:
@@ -84,7 +73,7 @@ async def test_messages_from_all_networks_reach_their_queues(settings: Settings,
         # the same records delivered again (a webhook retry) add nothing to the queues
         before = await store.depths()
         produce(settings, records_for(settings, MESSAGES))
-        counters = await wait_accounted(store, 2 * len(MESSAGES), workers)
+        counters = await workers.accounted(store, 2 * len(MESSAGES))
         assert counters.get("duplicates_redelivery") == len(MESSAGES)
         assert counters.get("enqueued") == len(MESSAGES)
         after = await store.depths()
@@ -114,7 +103,7 @@ async def test_malformed_payloads_become_dead_letters(settings: Settings, worker
     produce(settings, [*bad, *records_for(settings, MESSAGES[:1])])
     store = connect(settings)
     try:
-        counters = await wait_accounted(store, len(bad) + 1, workers)
+        counters = await workers.accounted(store, len(bad) + 1)
     finally:
         await store.redis.aclose()
     assert counters["dead_letters"] == 3 and counters["enqueued"] == 1
