@@ -1,8 +1,15 @@
-"""Process-level tuning shared by the long-running services (worker, gateway, desk API)."""
+"""What the long-running services share: start-up heap freezing (worker, gateway, desk API) and serving an
+ASGI app with uvicorn beside background tasks (gateway, desk API)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+from collections.abc import Sequence
+from typing import Any
+
+import uvicorn
 
 
 def freeze_startup_heap() -> None:
@@ -12,3 +19,19 @@ def freeze_startup_heap() -> None:
     heap frozen (benchmarks/gateway_load.py, same run). Call it once, when start-up is done."""
     gc.collect()
     gc.freeze()
+
+
+async def serve_http(app: Any, *, host: str, port: int, log_level: str,
+                     background: Sequence[asyncio.Task[Any]] = ()) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM, then cancel and await the ``background`` tasks. No access log
+    (request lines would carry ids the logs must not hold) and no Server header."""
+    try:
+        config = uvicorn.Config(app, host=host, port=port, lifespan="off", log_level=log_level, access_log=False,
+                                server_header=False)
+        await uvicorn.Server(config).serve()
+    finally:
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -21,7 +21,7 @@ from streams.desk.metrics import DeskMetrics
 from streams.desk.replies import ReplyStore
 from streams.gateway.producer import KafkaSink
 from streams.queues import QueueStore, connect
-from streams.runtime import freeze_startup_heap
+from streams.runtime import freeze_startup_heap, serve_http
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -114,13 +114,7 @@ async def serve(settings: Settings, *, log_level: str = "warning") -> None:
     tasks = [asyncio.create_task(reap_forever(desk.store), name="reaper"),
              asyncio.create_task(forward_audit_forever(settings, desk), name="audit-forwarder")]
     try:
-        config = uvicorn.Config(desk.app, host=settings.api_host, port=settings.api_port, lifespan="off",
-                                log_level=log_level, access_log=False, server_header=False)
-        await uvicorn.Server(config).serve()
+        await serve_http(desk.app, host=settings.api_host, port=settings.api_port, log_level=log_level,
+                         background=tasks)
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await desk.store.redis.aclose()

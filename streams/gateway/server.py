@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 
-import uvicorn
 from prometheus_client import REGISTRY
 
 from streams.gateway.app import create_gateway
 from streams.gateway.pollers import Poller, run_poller
 from streams.gateway.producer import KafkaSink
-from streams.runtime import freeze_startup_heap
+from streams.runtime import freeze_startup_heap, serve_http
 from streams.settings import Settings
 
 
@@ -20,17 +18,11 @@ async def serve(settings: Settings, pollers: Sequence[Poller] = (), *, log_level
     """Run until SIGINT/SIGTERM. Fails at start if the broker cannot be reached (let the supervisor retry)."""
     sink = KafkaSink(settings)
     await sink.start()
-    tasks = [asyncio.create_task(run_poller(p, settings, sink), name=p.name) for p in pollers]
     try:
         app = create_gateway(settings, sink, registry=REGISTRY)
         freeze_startup_heap()
-        config = uvicorn.Config(app, host=settings.gateway_host, port=settings.gateway_port, lifespan="off",
-                                log_level=log_level, access_log=False, server_header=False)
-        await uvicorn.Server(config).serve()
+        tasks = [asyncio.create_task(run_poller(p, settings, sink), name=p.name) for p in pollers]
+        await serve_http(app, host=settings.gateway_host, port=settings.gateway_port, log_level=log_level,
+                         background=tasks)
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await sink.stop()
