@@ -24,14 +24,24 @@ _C1, _C2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
+_HASHES: dict[str, int] = {}  # element → its 64-bit hash: word stems recur from message to message
+_HASHES_MAX: Final = 200_000
+
+
 def _element_hash(element: str) -> int:
-    return int.from_bytes(hashlib.blake2b(element.encode("utf-8"), digest_size=8).digest(), "little")
+    h = _HASHES.get(element)
+    if h is None:
+        if len(_HASHES) >= _HASHES_MAX:
+            _HASHES.clear()
+        h = _HASHES[element] = int.from_bytes(hashlib.blake2b(element.encode("utf-8"), digest_size=8).digest(),
+                                              "little")
+    return h
 
 
 def minhash(items: set[str]) -> npt.NDArray[np.uint64]:
     """``BANDS * ROWS`` min-hashes of ``items``: each permutation is the splitmix64 finaliser of the element's
     64-bit hash xor a per-permutation seed (uint64 arithmetic wraps, as the finaliser wants)."""
-    x = np.fromiter((_element_hash(e) for e in items), dtype=np.uint64, count=len(items))
+    x = np.fromiter(map(_element_hash, items), dtype=np.uint64, count=len(items))
     z = _SEEDS[:, None] ^ x[None, :]
     z = (z ^ (z >> _S30)) * _C1
     z = (z ^ (z >> _S27)) * _C2
@@ -43,9 +53,9 @@ def band_keys(signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:
     """One 4-byte key per band, the band's number mixed in (the window keeps all bands in one hash per time
     slot; 32 bits make a false bucket-share rare enough — one in ~2,000 at a million messages — and such a
     false candidate is only compared, never folded on that ground)."""
-    rows = signature.reshape(BANDS, ROWS)
-    return tuple(hashlib.blake2b(rows[i].tobytes(), digest_size=4, salt=_BAND_SALTS[i]).digest()
-                 for i in range(BANDS))
+    raw, width = signature.astype(np.uint64, copy=False).tobytes(), 8 * ROWS  # a band's rows, end to end
+    return tuple(hashlib.blake2b(raw[i * width:(i + 1) * width], digest_size=4, salt=salt).digest()
+                 for i, salt in enumerate(_BAND_SALTS))
 
 
 _BAND_SALTS: Final = tuple(i.to_bytes(16, "little") for i in range(BANDS))

@@ -107,8 +107,7 @@ class Form:
         self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
         self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
         self._words = frozenset(self.tokens)
-        # every prefix of 4+ letters of a word, and the 5-letter stems: for has_word()
-        self._prefixes = frozenset(t[:k] for t in self._words if not t.isdigit() for k in range(4, len(t)))
+        self._prefixes: frozenset[str] | None = None  # built by has_word(), the first time it needs them
         self._shingles: dict[str, float] | None = None
 
     def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
@@ -125,11 +124,15 @@ class Form:
             return True
         if word.isdigit() or len(word) < 4:
             return False
-        if word in self._prefixes:  # a longer word starts with it ("pers" → "personnes")
+        prefixes = self._prefixes
+        if prefixes is None:  # every prefix of 4+ letters of a word, the 5-letter stems included
+            prefixes = self._prefixes = frozenset(
+                t[:k] for t in self._words if not t.isdigit() for k in range(4, len(t)))
+        if word in prefixes:  # a longer word starts with it ("pers" → "personnes")
             return True
         if any(word[:k] in self._words for k in range(4, len(word))):  # it starts with a word of ours
             return True
-        return len(word) >= 5 and word[:5] in self._prefixes  # five letters in common at the start
+        return len(word) >= 5 and word[:5] in prefixes  # five letters in common at the start
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Form) and (self.tokens, self.anchors) == (other.tokens, other.anchors)
@@ -165,8 +168,10 @@ def _is_content(token: str) -> bool:
 
 
 def _is_shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    """Mostly capitals, among the letters that have a case."""
+    upper = sum(map(str.isupper, text))
+    cased = upper + sum(map(str.islower, text))
+    return cased > 0 and upper > 0.6 * cased
 
 
 def _strip_trailing_tags(text: str) -> str:

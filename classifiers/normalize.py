@@ -22,10 +22,23 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
 
 
+class _Unaccented(dict[int, str]):
+    """``str.translate`` table, filled on first sight of each character: its NFKD decomposition without the
+    combining marks (per character, which is what NFKD-then-drop-the-marks does to a whole string: the marks'
+    canonical reordering cannot matter once they are all dropped). Bounded by the characters people type."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_FOLD))
+        self[code] = out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return out
+
+
+_UNACCENTED = _Unaccented()
+
+
 def strip_accents(text: str) -> str:
     """``"Hôpital Saint-Louis"`` → ``"Hopital Saint-Louis"``; non-Latin scripts are kept."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return text if text.isascii() else text.translate(_UNACCENTED)
 
 
 def normalize(text: str) -> str:

@@ -6,6 +6,19 @@ def test_strip_accents_keeps_letters_and_other_scripts() -> None:
     assert strip_accents("مساعدة") == "مساعدة"
 
 
+def test_strip_accents_character_by_character_equals_nfkd_of_the_whole_text() -> None:
+    """The translate table decomposes one character at a time; marks typed apart ("e" + U+0301), stacked
+    marks, ligatures and full-width letters must come out as from NFKD over the whole text."""
+    import unicodedata
+
+    from classifiers.normalize import _FOLD
+
+    for text in ("re\u0301serve", "a\u0323\u0302 ệ", "ﬁn ﬀ Ｆｕｌｌ ①", "ŒUVRE Ærø ß", "ǅemal ℌ", "🙏 ça"):
+        whole = unicodedata.normalize("NFKD", text.translate(_FOLD))
+        expected = "".join(c for c in whole if not unicodedata.combining(c))
+        assert strip_accents(text) == expected, text
+
+
 def test_normalize_lowercases_and_replaces_urls_and_mentions() -> None:
     text = "AIDEZ NOUS on est bloqués!!!!! https://t.co/xYz @Police_Nationale"
     assert normalize(text) == "aidez nous on est bloques!! URL @user"
