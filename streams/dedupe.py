@@ -1,7 +1,8 @@
 """Enqueue with duplicate folding: the Redis side of ``classifiers/neardup.py``.
 
-A batch goes through ``lua/enqueue.lua`` in as few round trips as it needs (pipelined, one script call per
-message; the comparisons happen here, in Python, between round trips):
+A batch goes through ``lua/enqueue.lua`` in as few round trips as it needs (one script call per :data:`CHUNK`
+messages, pipelined; each message is its own atomic step inside the call; the comparisons happen here, in
+Python, between round trips):
 
 1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
    batch; they wait for it (``follow``).
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 SLOTS = 6  # the window is kept in this many time slots; a slot's keys expire together
 MAX_SAMPLES = 3  # sample texts kept on an item (its first near-duplicates)
 MAX_ROUNDS = 8  # commit rounds before a message is enqueued without waiting for more candidates
+CHUNK = 100  # messages per script call: the per-call cost is paid once per chunk, and Redis is never held
+# for long (a chunk of first lookups runs in a few milliseconds)
 
 FOLDED = ("folded", "folded_near")
 
@@ -104,6 +107,7 @@ class _State:
     target: str = ""  # the cluster item chosen among them ("" = none matched)
     best: float = -1.0
     rounds: int = 0
+    fields: bytes = b""  # the new item's fields, as the script takes them (made once)
 
 
 def _text(value: Any) -> str:
@@ -134,9 +138,12 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tup
         round_no += 1
         now = int(time.time() * 1000)
         pipe = store.redis.pipeline(transaction=False)
-        for i in todo:
-            await _call(store, settings, token, pipe, batch[i], states[i], now)
-        replies = await pipe.execute()
+        for start in range(0, len(todo), CHUNK):
+            args: list[Any] = [store.p, now, settings, token]
+            for i in todo[start:start + CHUNK]:
+                args += _args(batch[i], states[i])
+            await store._enqueue(keys=[store.stats_key], args=args, client=pipe)
+        replies = [reply for chunk in await pipe.execute() for reply in chunk]
         for i, reply in zip(todo, replies, strict=True):
             _settle(batch[i], states[i], [_text(r) for r in reply])
         if round_no > len(batch) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
@@ -145,8 +152,8 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tup
     return [(s.outcome or "", s.reply[1] if len(s.reply) > 1 else "") for s in states]
 
 
-async def _call(store: QueueStore, settings: str, token: str, pipe: Any, pending: Pending, state: _State,
-                now: int) -> None:
+def _args(pending: Pending, state: _State) -> list[Any]:
+    """The message's 13 arguments of ``lua/enqueue.lua`` for this round."""
     d, m = pending.decision, pending.decision.message
     if state.follow is not None:
         mode, arg, seen = "follow", state.leader, state.follow.kind
@@ -157,15 +164,12 @@ async def _call(store: QueueStore, settings: str, token: str, pipe: Any, pending
         mode = "commit" if state.rounds < MAX_ROUNDS else "force"
         arg, seen = state.target, state.last_ref
     sketch = d.sketch
-    entry = f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else ""
-    await store._enqueue(
-        keys=[store.p + "id:" + m.identity, store.p + "item:" + m.identity,
-              store.p + "q:" + d.route.queue, store.stats_key],
-        args=[store.p, m.identity, pending.coordinate, d.fingerprint or "", now, int(m.received_at * 1000),
-              settings, m.network.value, m.author_id, mode, arg, seen, entry, token,
-              b"".join(sketch.bands) if sketch is not None else b"", _fields_json(pending)],
-        client=pipe,
-    )
+    if not state.fields:
+        state.fields = _fields_json(pending)
+    return [m.identity, pending.coordinate, d.fingerprint or "", int(m.received_at * 1000), d.route.queue,
+            m.network.value, m.author_id, mode, arg, seen,
+            f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else "",
+            b"".join(sketch.bands) if sketch is not None else b"", state.fields]
 
 
 def _fields_json(pending: Pending) -> bytes:

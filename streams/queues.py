@@ -142,7 +142,7 @@ class QueueStore:
 
     async def enqueue(self, batch: Sequence[Pending]) -> list[Outcome]:
         """Enqueue a batch, folding exact and near-duplicate reposts into their first item's cluster: one
-        atomic, idempotent script call per message and round, one round trip per round (``streams/dedupe.py``:
+        atomic, idempotent step per message and round, one round trip per round (``streams/dedupe.py``:
         usually one round, two when near-duplicate candidates need comparing)."""
         from streams import dedupe
 

@@ -1,27 +1,30 @@
--- Enqueue one triaged message, idempotently, folding reposts into the first item's duplicate cluster, in one
+-- Enqueue triaged messages, idempotently, folding reposts into the first item's duplicate cluster, each in one
 -- atomic step (Redis >= 6.2, Redis Cluster safe: every key shares the deployment's {prefix} hash tag).
 -- streams/queues.py prepends desk.lua: a new item's "enqueued" audit entry is written by this same call.
--- KEYS: 1 identity key, 2 item key for a new item, 3 queue zset, 4 stats hash
--- ARGV: 1 key prefix, 2 item id, 3 record coordinate (topic/partition/offset), 4 fingerprint or "",
---       5 now (ms), 6 queue score (arrival ms), 7 settings "identity ttl (s),window (s),window slots,refs kept
---       per LSH bucket,max candidates returned,max sample texts,authors ttl (s),item audit maxlen,global
---       audit maxlen", 8 network, 9 author id, 10 mode, 11 mode argument, 12 mode argument 2 (see below),
---       13 near-duplicate entry ("priority<TAB>form", "" when the message has no sketch), 14 batch token,
---       15 the LSH band keys, 4 bytes each, end to end, 16 the new item's fields: a JSON array of strings
---       [field, value, field, value, ...]. Window entries filed by the same batch (same token) are never
---       candidates: the caller compared the batch's messages with each other before (plan_batch in
---       classifiers/neardup_cluster.py). Few arguments on purpose: redis-py packs each one in Python.
+-- One call enqueues a chunk of messages, one after the other (streams/dedupe.py sends a round of a batch in
+-- chunks): per-call overhead (argument marshalling, the script's set-up) is paid once per chunk.
+-- KEYS: 1 stats hash (every other key is built from the prefix: all share its {hash tag})
+-- ARGV: 1 key prefix, 2 now (ms), 3 settings "identity ttl (s),window (s),window slots,refs kept per LSH
+--       bucket,max candidates returned,max sample texts,authors ttl (s),item audit maxlen,global audit
+--       maxlen", 4 batch token, then 13 arguments per message:
+--       item id, record coordinate (topic/partition/offset), fingerprint or "", queue score (arrival ms),
+--       queue name, network, author id, mode, mode argument, mode argument 2 (see below), near-duplicate
+--       entry ("priority<TAB>form", "" when the message has no sketch), the LSH band keys (4 bytes each, end
+--       to end), the new item's fields (a JSON array of strings [field, value, field, value, ...]).
+--       Window entries filed by the same batch (same token) are never candidates: the caller compared the
+--       batch's messages with each other before (plan_batch in classifiers/neardup_cluster.py).
+-- Returns one reply per message, in order (below).
 -- Modes:
 --   first   look for the message's twin: an exact repost folds at once; with no near-duplicate candidate the
 --           message is enqueued; otherwise the candidates are returned for the caller to compare
---   commit  the caller compared the candidates: fold into item ARGV 11, or enqueue when it is ""; if
---           candidates filed after ARGV 12 (from the verify reply) by another worker have appeared
---           meanwhile, they are returned
---           instead and nothing changes (optimistic concurrency: lookup and change are one atomic step)
+--   commit  the caller compared the candidates: fold into the item named by the mode argument, or enqueue
+--           when it is ""; if candidates filed after mode argument 2 (from the verify reply) by another worker
+--           have appeared meanwhile, they are returned instead and nothing changes (optimistic concurrency:
+--           lookup and change are one atomic step)
 --   force   commit without looking for new candidates (after many rounds of racing workers)
---   follow  fold into the cluster of message ARGV 11 (an identity, "network:id"), an earlier message of the
---           same batch; ARGV 12 is "exact" or "near". Returns {'pending'} while that message has no item yet
--- Returns {outcome, item id, ...}; outcome is
+--   follow  fold into the cluster of the message named by the mode argument (an identity, "network:id"), an
+--           earlier message of the same batch; mode argument 2 is "exact" or "near". Returns {'pending'} while that message has no item yet
+-- A message's reply is {outcome, item id, ...}; outcome is
 --   replay       the same Kafka record again (a worker restart): nothing changes
 --   redelivery   the same network message in another record (a webhook retry): counted, nothing queued
 --   folded       an exact repost: joins the cluster   } followed by dup_count, authors, priority, category,
@@ -40,244 +43,254 @@
 --   {p}:nd:seq        counter of refs
 --   {p}:nd:tok:<t>    refs filed by batch t (an hour)
 --   {p}:authors:<id>  HyperLogLog of the cluster's distinct authors
-local prefix, item_id, coord, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local now, score = tonumber(ARGV[5]), ARGV[6]
+local stats, prefix, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local conf = {}
-for v in string.gmatch(ARGV[7], '[^,]+') do conf[#conf + 1] = tonumber(v) end
+for v in string.gmatch(ARGV[3], '[^,]+') do conf[#conf + 1] = tonumber(v) end
 local id_ttl, window, slots, cap, max_candidates, max_samples, authors_ttl, item_maxlen, all_maxlen = unpack(conf)
-local network, author, mode, arg, seen_arg = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
-local entry, token, packed_bands, fields_json = ARGV[13], ARGV[14], ARGV[15], ARGV[16]
-local nbands = math.floor(#packed_bands / 4)
-local bands = {}
-for i = 1, nbands do bands[i] = string.sub(packed_bands, 4 * i - 3, 4 * i) end
+local token = ARGV[4]
 local window_ms = window * 1000
 local slot_ms = math.max(1, math.floor(window_ms / slots))
 local slot = math.floor(now / slot_ms)
 
--- A redelivery is counted once per record that carries it: replaying that record later is a no-op too.
-local function redelivery(first)
-  if not redis.call('SET', prefix .. 'rec:' .. coord .. '|' .. item_id, '1', 'NX', 'EX', id_ttl) then
-    return {'replay', first}
-  end
-  redis.call('HINCRBY', KEYS[4], 'duplicates_redelivery', 1)
-  return {'redelivery', first}
-end
+local function one(item_id, coord, fp, score, queue, network, author, mode, arg, seen_arg, entry, packed_bands,
+                     fields_json)
+  local id_key, item_key = prefix .. 'id:' .. item_id, prefix .. 'item:' .. item_id
+  local queue_key = prefix .. 'q:' .. queue
+  local nbands = math.floor(#packed_bands / 4)
+  local bands = {}
+  for i = 1, nbands do bands[i] = string.sub(packed_bands, 4 * i - 3, 4 * i) end
 
-local seen = redis.call('GET', KEYS[1])
-if seen then
-  local sep = string.find(seen, '|', 1, true)
-  if string.sub(seen, 1, sep - 1) == coord then
-    return {'replay', string.sub(seen, sep + 1)}
-  end
-  return redelivery(string.sub(seen, sep + 1))
-end
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  -- identity forgotten (ttl) but the item is still kept: still the same message
-  redis.call('SET', KEYS[1], coord .. '|' .. item_id, 'EX', id_ttl)
-  return redelivery(item_id)
-end
-
--- File this message in the window under its band keys, as a member of cluster `first`.
-local function remember(first)
-  if entry == '' then return end
-  local ref = tostring(redis.call('INCR', prefix .. 'nd:seq'))
-  if redis.call('INCR', prefix .. 'nd:tok:' .. token) == 1 then  -- this batch's refs, counted (see commit)
-    redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
-  end
-  local bkey, fkey = prefix .. 'nd:b:' .. slot, prefix .. 'nd:f:' .. slot
-  local expire_at = (slot + 1) * slot_ms + window_ms
-  local priority, form = string.match(entry, '^([^\t]*)\t(.*)$')
-  redis.call('HSET', fkey, ref, first .. '\t' .. priority .. '\t' .. token .. '\t' .. form)
-  local current = redis.call('HMGET', bkey, unpack(bands))
-  local pairs_ = {}
-  for i = 1, nbands do
-    local refs = current[i]
-    if refs then
-      local kept, n = {}, 0
-      for r in string.gmatch(refs, '[^,]+') do n = n + 1; kept[n] = r end
-      local from = math.max(1, n - cap + 2)  -- keep the cap - 1 most recent, then this one
-      refs = table.concat(kept, ',', from, n) .. ',' .. ref
-    else
-      refs = ref
+  -- A redelivery is counted once per record that carries it: replaying that record later is a no-op too.
+  local function redelivery(first)
+    if not redis.call('SET', prefix .. 'rec:' .. coord .. '|' .. item_id, '1', 'NX', 'EX', id_ttl) then
+      return {'replay', first}
     end
-    pairs_[#pairs_ + 1] = bands[i]
-    pairs_[#pairs_ + 1] = refs
+    redis.call('HINCRBY', stats, 'duplicates_redelivery', 1)
+    return {'redelivery', first}
   end
-  redis.call('HSET', bkey, unpack(pairs_))
-  redis.call('PEXPIREAT', bkey, expire_at)
-  redis.call('PEXPIREAT', fkey, expire_at)
-end
 
--- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
--- not by this batch. Returns a flat list ref, item, priority, form, ... (an item dropped meanwhile is seen
--- at commit: folding into it enqueues a new item instead)
-local function candidates(after, since_slot)
-  if entry == '' or nbands == 0 then return {} end
-  local hits, where, order = {}, {}, {}
-  local oldest = math.max(math.floor((now - window_ms) / slot_ms), since_slot)
-  for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
-    local found = redis.call('HMGET', prefix .. 'nd:b:' .. s, unpack(bands))
+  local seen = redis.call('GET', id_key)
+  if seen then
+    local sep = string.find(seen, '|', 1, true)
+    if string.sub(seen, 1, sep - 1) == coord then
+      return {'replay', string.sub(seen, sep + 1)}
+    end
+    return redelivery(string.sub(seen, sep + 1))
+  end
+  if redis.call('EXISTS', item_key) == 1 then
+    -- identity forgotten (ttl) but the item is still kept: still the same message
+    redis.call('SET', id_key, coord .. '|' .. item_id, 'EX', id_ttl)
+    return redelivery(item_id)
+  end
+
+  -- File this message in the window under its band keys, as a member of cluster `first`.
+  local function remember(first)
+    if entry == '' then return end
+    local ref = tostring(redis.call('INCR', prefix .. 'nd:seq'))
+    if redis.call('INCR', prefix .. 'nd:tok:' .. token) == 1 then  -- this batch's refs, counted (see commit)
+      redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
+    end
+    local bkey, fkey = prefix .. 'nd:b:' .. slot, prefix .. 'nd:f:' .. slot
+    local expire_at = (slot + 1) * slot_ms + window_ms
+    local priority, form = string.match(entry, '^([^\t]*)\t(.*)$')
+    redis.call('HSET', fkey, ref, first .. '\t' .. priority .. '\t' .. token .. '\t' .. form)
+    local current = redis.call('HMGET', bkey, unpack(bands))
+    local pairs_ = {}
     for i = 1, nbands do
-      if found[i] then
-        for r in string.gmatch(found[i], '[^,]+') do
-          if tonumber(r) > after then
-            if not hits[r] then hits[r] = 0; where[r] = s; order[#order + 1] = r end
-            hits[r] = hits[r] + 1
+      local refs = current[i]
+      if refs then
+        local kept, n = {}, 0
+        for r in string.gmatch(refs, '[^,]+') do n = n + 1; kept[n] = r end
+        local from = math.max(1, n - cap + 2)  -- keep the cap - 1 most recent, then this one
+        refs = table.concat(kept, ',', from, n) .. ',' .. ref
+      else
+        refs = ref
+      end
+      pairs_[#pairs_ + 1] = bands[i]
+      pairs_[#pairs_ + 1] = refs
+    end
+    redis.call('HSET', bkey, unpack(pairs_))
+    redis.call('PEXPIREAT', bkey, expire_at)
+    redis.call('PEXPIREAT', fkey, expire_at)
+  end
+
+  -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
+  -- not by this batch. Returns a flat list ref, item, priority, form, ... (an item dropped meanwhile is seen
+  -- at commit: folding into it enqueues a new item instead)
+  local function candidates(after, since_slot)
+    if entry == '' or nbands == 0 then return {} end
+    local hits, where, order = {}, {}, {}
+    local oldest = math.max(math.floor((now - window_ms) / slot_ms), since_slot)
+    for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
+      local found = redis.call('HMGET', prefix .. 'nd:b:' .. s, unpack(bands))
+      for i = 1, nbands do
+        if found[i] then
+          for r in string.gmatch(found[i], '[^,]+') do
+            if tonumber(r) > after then
+              if not hits[r] then hits[r] = 0; where[r] = s; order[#order + 1] = r end
+              hits[r] = hits[r] + 1
+            end
           end
         end
       end
     end
-  end
-  -- most shared bands first, then newest first (the order they were found in): a bucket per count
-  local by_hits = {}
-  for _, r in ipairs(order) do
-    local h = hits[r]
-    if not by_hits[h] then by_hits[h] = {} end
-    local list = by_hits[h]
-    list[#list + 1] = r
-  end
-  -- the best 2 × max candidates, read slot by slot (one HMGET each); entries of this batch are skipped
-  local chosen, per_slot = 0, {}
-  for h = nbands, 1, -1 do
-    for _, r in ipairs(by_hits[h] or {}) do
-      if chosen >= 2 * max_candidates then break end
-      chosen = chosen + 1
-      local s = where[r]
-      if not per_slot[s] then per_slot[s] = {} end
-      local list = per_slot[s]
+    -- most shared bands first, then newest first (the order they were found in): a bucket per count
+    local by_hits = {}
+    for _, r in ipairs(order) do
+      local h = hits[r]
+      if not by_hits[h] then by_hits[h] = {} end
+      local list = by_hits[h]
       list[#list + 1] = r
     end
-  end
-  local out = {}
-  for s = slot, oldest, -1 do
-    local refs = per_slot[s]
-    local values = refs and redis.call('HMGET', prefix .. 'nd:f:' .. s, unpack(refs)) or {}
-    for i = 1, #values do
-      local value = values[i]
-      if value and #out < 4 * max_candidates then
-        local first, priority, from, form = string.match(value, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$')
-        if from ~= token then
-          out[#out + 1] = refs[i]
-          out[#out + 1] = first
-          out[#out + 1] = priority
-          out[#out + 1] = form
+    -- the best 2 × max candidates, read slot by slot (one HMGET each); entries of this batch are skipped
+    local chosen, per_slot = 0, {}
+    for h = nbands, 1, -1 do
+      for _, r in ipairs(by_hits[h] or {}) do
+        if chosen >= 2 * max_candidates then break end
+        chosen = chosen + 1
+        local s = where[r]
+        if not per_slot[s] then per_slot[s] = {} end
+        local list = per_slot[s]
+        list[#list + 1] = r
+      end
+    end
+    local out = {}
+    for s = slot, oldest, -1 do
+      local refs = per_slot[s]
+      local values = refs and redis.call('HMGET', prefix .. 'nd:f:' .. s, unpack(refs)) or {}
+      for i = 1, #values do
+        local value = values[i]
+        if value and #out < 4 * max_candidates then
+          local first, priority, from, form = string.match(value, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$')
+          if from ~= token then
+            out[#out + 1] = refs[i]
+            out[#out + 1] = first
+            out[#out + 1] = priority
+            out[#out + 1] = form
+          end
         end
       end
     end
+    return out
   end
-  return out
-end
 
--- Fold this message into the cluster of item `first` (kind: 'exact' or 'near'). A resolved item stays
--- resolved: the repost is counted against it (one public answer to everybody), never queued again.
-local function join(first, kind)
-  local key = prefix .. 'item:' .. first
-  local dup_count, networks, state, samples, priority, category, queue, after_resolve = unpack(redis.call(
-    'HMGET', key, 'dup_count', 'networks', 'state', 'samples', 'priority', 'category', 'queue', 'after_resolve'))
-  dup_count = (tonumber(dup_count) or 1) + 1
-  local update = {'dup_count', dup_count, 'last_seen', now}
-  networks = networks or ''
-  if not string.find(',' .. networks .. ',', ',' .. network .. ',', 1, true) then
-    update[#update + 1] = 'networks'
-    update[#update + 1] = networks .. ',' .. network
-  end
-  local authors_key = prefix .. 'authors:' .. first
-  if author ~= '' then redis.call('PFADD', authors_key, author) end
-  redis.call('EXPIRE', authors_key, authors_ttl)
-  local authors = redis.call('PFCOUNT', authors_key)
-  update[#update + 1] = 'authors'
-  update[#update + 1] = authors
-  if kind == 'near' and max_samples > 0 then
-    local list = samples and cjson.decode(samples) or {}
-    if #list < max_samples then
-      local fields = cjson.decode(fields_json)
-      for i = 1, #fields, 2 do
-        if fields[i] == 'text' then list[#list + 1] = fields[i + 1] end
+  -- Fold this message into the cluster of item `first` (kind: 'exact' or 'near'). A resolved item stays
+  -- resolved: the repost is counted against it (one public answer to everybody), never queued again.
+  local function join(first, kind)
+    local key = prefix .. 'item:' .. first
+    local dup_count, networks, state, samples, priority, category, queue, after_resolve = unpack(redis.call(
+      'HMGET', key, 'dup_count', 'networks', 'state', 'samples', 'priority', 'category', 'queue', 'after_resolve'))
+    dup_count = (tonumber(dup_count) or 1) + 1
+    local update = {'dup_count', dup_count, 'last_seen', now}
+    networks = networks or ''
+    if not string.find(',' .. networks .. ',', ',' .. network .. ',', 1, true) then
+      update[#update + 1] = 'networks'
+      update[#update + 1] = networks .. ',' .. network
+    end
+    local authors_key = prefix .. 'authors:' .. first
+    if author ~= '' then redis.call('PFADD', authors_key, author) end
+    redis.call('EXPIRE', authors_key, authors_ttl)
+    local authors = redis.call('PFCOUNT', authors_key)
+    update[#update + 1] = 'authors'
+    update[#update + 1] = authors
+    if kind == 'near' and max_samples > 0 then
+      local list = samples and cjson.decode(samples) or {}
+      if #list < max_samples then
+        local fields = cjson.decode(fields_json)
+        for i = 1, #fields, 2 do
+          if fields[i] == 'text' then list[#list + 1] = fields[i + 1] end
+        end
+        update[#update + 1] = 'samples'
+        update[#update + 1] = cjson.encode(list)
       end
-      update[#update + 1] = 'samples'
-      update[#update + 1] = cjson.encode(list)
+    end
+    if state == 'resolved' then
+      update[#update + 1] = 'after_resolve'
+      update[#update + 1] = (tonumber(after_resolve) or 0) + 1
+      redis.call('HINCRBY', stats, 'duplicates_after_resolve', 1)
+    end
+    redis.call('HSET', key, unpack(update))
+    if fp ~= '' then
+      redis.call('SET', prefix .. 'fp:' .. fp, first, 'EX', window)  -- sliding: its next exact repost folds too
+    end
+    redis.call('SET', id_key, coord .. '|' .. first, 'EX', id_ttl)
+    redis.call('HINCRBY', stats, kind == 'exact' and 'duplicates_exact' or 'duplicates_near', 1)
+    return {kind == 'exact' and 'folded' or 'folded_near', first, dup_count, authors, priority or '',
+            category or '', state or '', queue or ''}
+  end
+
+  local function enqueue_new()
+    local fields = cjson.decode(fields_json)
+    local queue, priority, category = '', '', ''
+    for i = 1, #fields, 2 do
+      local f = fields[i]
+      if f == 'queue' then queue = fields[i + 1] elseif f == 'priority' then priority = fields[i + 1]
+      elseif f == 'category' then category = fields[i + 1] end
+    end
+    redis.call('HSET', item_key, 'state', 'queued', 'dup_count', 1, 'networks', network, 'authors', 1,
+      'first_seen', now, 'last_seen', now, 'score', score, 'audited', 1, unpack(fields))
+    if author ~= '' then
+      local authors_key = prefix .. 'authors:' .. item_id
+      redis.call('PFADD', authors_key, author)
+      redis.call('EXPIRE', authors_key, authors_ttl)
+    end
+    redis.call('ZADD', queue_key, score, item_id)
+    redis.call('SET', id_key, coord .. '|' .. item_id, 'EX', id_ttl)
+    if fp ~= '' then redis.call('SET', prefix .. 'fp:' .. fp, item_id, 'EX', window) end
+    redis.call('HINCRBY', stats, 'enqueued', 1)
+    audit(prefix, item_id, item_maxlen, all_maxlen, 'event', 'enqueued', 'at', now, 'agent', '',
+      'queue', queue, 'priority', priority, 'category', category)
+    remember(item_id)
+    return {'enqueued', item_id}
+  end
+
+  -- Exact repost of a cluster still kept (queued, claimed or resolved): fold at once, whatever the mode.
+  if fp ~= '' then
+    local first = redis.call('GET', prefix .. 'fp:' .. fp)
+    if first and redis.call('EXISTS', prefix .. 'item:' .. first) == 1 then
+      return join(first, 'exact')
     end
   end
-  if state == 'resolved' then
-    update[#update + 1] = 'after_resolve'
-    update[#update + 1] = (tonumber(after_resolve) or 0) + 1
-    redis.call('HINCRBY', KEYS[4], 'duplicates_after_resolve', 1)
+
+  if mode == 'follow' then
+    local leader = redis.call('GET', prefix .. 'id:' .. arg)
+    if not leader then return {'pending', ''} end
+    local first = string.sub(leader, string.find(leader, '|', 1, true) + 1)
+    if redis.call('EXISTS', prefix .. 'item:' .. first) == 0 then return enqueue_new() end
+    local reply = join(first, seen_arg)
+    if seen_arg == 'near' then remember(first) end
+    return reply
   end
-  redis.call('HSET', key, unpack(update))
-  if fp ~= '' then
-    redis.call('SET', prefix .. 'fp:' .. fp, first, 'EX', window)  -- sliding: its next exact repost folds too
+
+  -- commit: only refs filed after the first read can be new, and only in slots from that read's on; and when
+  -- every ref filed since is this batch's own (none of them is a candidate), there is nothing to look at
+  local after, since_slot, mine_then = 0, -1, 0
+  if mode == 'commit' then
+    local a, b, c = string.match(seen_arg, '^(%d+):(%d+):(%d+)$')
+    after, since_slot, mine_then = tonumber(a) or 0, tonumber(b) or -1, tonumber(c) or 0
   end
-  redis.call('SET', KEYS[1], coord .. '|' .. first, 'EX', id_ttl)
-  redis.call('HINCRBY', KEYS[4], kind == 'exact' and 'duplicates_exact' or 'duplicates_near', 1)
-  return {kind == 'exact' and 'folded' or 'folded_near', first, dup_count, authors, priority or '',
-          category or '', state or '', queue or ''}
+  local seq = tonumber(redis.call('GET', prefix .. 'nd:seq') or '0')
+  local mine = tonumber(redis.call('GET', prefix .. 'nd:tok:' .. token) or '0')
+  local found = {}
+  if mode == 'first' or (mode == 'commit' and seq - after ~= mine - mine_then) then
+    found = candidates(after, since_slot)
+  end
+  local last = seq .. ':' .. slot .. ':' .. mine
+  if #found > 0 then
+    local reply = {'verify', last}
+    for i = 1, #found do reply[#reply + 1] = found[i] end
+    return reply
+  end
+  if (mode == 'commit' or mode == 'force') and arg ~= '' and redis.call('EXISTS', prefix .. 'item:' .. arg) == 1 then
+    local reply = join(arg, 'near')
+    remember(arg)
+    return reply
+  end
+  return enqueue_new()
 end
 
-local function enqueue_new()
-  local fields = cjson.decode(fields_json)
-  local queue, priority, category = '', '', ''
-  for i = 1, #fields, 2 do
-    local f = fields[i]
-    if f == 'queue' then queue = fields[i + 1] elseif f == 'priority' then priority = fields[i + 1]
-    elseif f == 'category' then category = fields[i + 1] end
-  end
-  redis.call('HSET', KEYS[2], 'state', 'queued', 'dup_count', 1, 'networks', network, 'authors', 1,
-    'first_seen', now, 'last_seen', now, 'score', score, 'audited', 1, unpack(fields))
-  if author ~= '' then
-    local authors_key = prefix .. 'authors:' .. item_id
-    redis.call('PFADD', authors_key, author)
-    redis.call('EXPIRE', authors_key, authors_ttl)
-  end
-  redis.call('ZADD', KEYS[3], score, item_id)
-  redis.call('SET', KEYS[1], coord .. '|' .. item_id, 'EX', id_ttl)
-  if fp ~= '' then redis.call('SET', prefix .. 'fp:' .. fp, item_id, 'EX', window) end
-  redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
-  audit(prefix, item_id, item_maxlen, all_maxlen, 'event', 'enqueued', 'at', now, 'agent', '',
-    'queue', queue, 'priority', priority, 'category', category)
-  remember(item_id)
-  return {'enqueued', item_id}
+local replies, per = {}, 13
+for i = 5, #ARGV, per do
+  replies[#replies + 1] = one(unpack(ARGV, i, i + per - 1))
 end
-
--- Exact repost of a cluster still kept (queued, claimed or resolved): fold at once, whatever the mode.
-if fp ~= '' then
-  local first = redis.call('GET', prefix .. 'fp:' .. fp)
-  if first and redis.call('EXISTS', prefix .. 'item:' .. first) == 1 then
-    return join(first, 'exact')
-  end
-end
-
-if mode == 'follow' then
-  local leader = redis.call('GET', prefix .. 'id:' .. arg)
-  if not leader then return {'pending', ''} end
-  local first = string.sub(leader, string.find(leader, '|', 1, true) + 1)
-  if redis.call('EXISTS', prefix .. 'item:' .. first) == 0 then return enqueue_new() end
-  local reply = join(first, seen_arg)
-  if seen_arg == 'near' then remember(first) end
-  return reply
-end
-
--- commit: only refs filed after the first read can be new, and only in slots from that read's on; and when
--- every ref filed since is this batch's own (none of them is a candidate), there is nothing to look at
-local after, since_slot, mine_then = 0, -1, 0
-if mode == 'commit' then
-  local a, b, c = string.match(seen_arg, '^(%d+):(%d+):(%d+)$')
-  after, since_slot, mine_then = tonumber(a) or 0, tonumber(b) or -1, tonumber(c) or 0
-end
-local seq = tonumber(redis.call('GET', prefix .. 'nd:seq') or '0')
-local mine = tonumber(redis.call('GET', prefix .. 'nd:tok:' .. token) or '0')
-local found = {}
-if mode == 'first' or (mode == 'commit' and seq - after ~= mine - mine_then) then
-  found = candidates(after, since_slot)
-end
-local last = seq .. ':' .. slot .. ':' .. mine
-if #found > 0 then
-  local reply = {'verify', last}
-  for i = 1, #found do reply[#reply + 1] = found[i] end
-  return reply
-end
-if (mode == 'commit' or mode == 'force') and arg ~= '' and redis.call('EXISTS', prefix .. 'item:' .. arg) == 1 then
-  local reply = join(arg, 'near')
-  remember(arg)
-  return reply
-end
-return enqueue_new()
+return replies
