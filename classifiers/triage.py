@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from classifiers.dedupe import fingerprint
 from classifiers.message import Message
 from classifiers.neardup import Sketch, sketch
+from classifiers.neardup_cluster import Follow, Member, plan_batch
 from classifiers.routing import Route, RoutingPolicy
 
 if TYPE_CHECKING:
@@ -35,3 +36,9 @@ def decide(messages: Sequence[Message], scores: Sequence[Score], policy: Routing
         Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text, s.priority), sketch(m.text))
         for m, s in zip(messages, scores, strict=True)
     ]
+
+
+def plan(decisions: Sequence[Decision]) -> list[Follow | None]:
+    """For each decision of a batch, in order, the earlier one of the batch it reposts, if any
+    (:func:`classifiers.neardup_cluster.plan_batch`)."""
+    return plan_batch([Member(d.fingerprint, d.sketch, int(d.score.priority)) for d in decisions])

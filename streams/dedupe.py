@@ -32,15 +32,8 @@ import orjson
 from redis.commands.core import AsyncScript
 
 from classifiers.neardup import Form, best_match
-from classifiers.neardup_cluster import (
-    BUCKET_CAP,
-    MAX_CANDIDATES,
-    Follow,
-    Member,
-    is_strict,
-    plan_batch,
-    raised_priority,
-)
+from classifiers.neardup_cluster import BUCKET_CAP, MAX_CANDIDATES, Follow, is_strict, raised_priority
+from classifiers.triage import plan as triage_plan
 
 if TYPE_CHECKING:
     from streams.queues import Pending, QueueStore
@@ -114,18 +107,23 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-async def enqueue(store: QueueStore, batch: Sequence[Pending]) -> list[str]:
+async def enqueue(store: QueueStore, batch: Sequence[Pending], plan: Sequence[Follow | None] | None = None,
+                  ) -> list[str]:
     """Enqueue ``batch`` (see the module docstring); one outcome per message: ``enqueued``, ``folded`` (exact
-    repost), ``folded_near`` (near-duplicate), ``redelivery`` or ``replay``."""
-    return [outcome for outcome, _item in await enqueue_items(store, batch)]
+    repost), ``folded_near`` (near-duplicate), ``redelivery`` or ``replay``. ``plan``: the batch's
+    :func:`classifiers.triage.plan`, when it was made beforehand (in the scoring process)."""
+    return [outcome for outcome, _item in await enqueue_items(store, batch, plan)]
 
 
-async def enqueue_items(store: QueueStore, batch: Sequence[Pending]) -> list[tuple[str, str]]:
+async def enqueue_items(store: QueueStore, batch: Sequence[Pending], plan: Sequence[Follow | None] | None = None,
+                        ) -> list[tuple[str, str]]:
     """:func:`enqueue`, with the id of the item each message ended in (its own, or its cluster's)."""
     if not batch:
         return []
-    plan = plan_batch([Member(p.decision.fingerprint, p.decision.sketch, int(p.decision.score.priority))
-                       for p in batch])
+    if plan is None:
+        plan = triage_plan([p.decision for p in batch])
+    elif len(plan) != len(batch):
+        raise ValueError(f"a plan of {len(plan)} for a batch of {len(batch)}")
     states = [_State(f, batch[f.leader].decision.message.identity if f else "") for f in plan]
     window = _scripts(store).window
     token = secrets.token_hex(6)

@@ -15,8 +15,9 @@ from typing import Protocol
 import orjson
 
 from classifiers.message import Message
+from classifiers.neardup_cluster import Follow
 from classifiers.routing import RoutingPolicy
-from classifiers.triage import Decision, decide
+from classifiers.triage import Decision, decide, plan
 from classifiers.urgency import UrgencyModel
 from streams.metrics import Metrics
 from streams.networks import ParseError, parse_record
@@ -69,11 +70,19 @@ class BatchReport:
 Raw = tuple[str | None, bytes, float]  # (network, payload, received at)
 
 
-def prepare(model: UrgencyModel, policy: RoutingPolicy, raw: Sequence[Raw], max_bytes: int,
-            ) -> list[ParseError | list[Decision]]:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch ready to be written: per record, its decisions (``[]``: nothing to triage) or the
+    :class:`ParseError` that sends it to the dead letters; and the batch's duplicate ``plan``, one entry per
+    decision in that order (:func:`classifiers.triage.plan`)."""
+
+    results: list[ParseError | list[Decision]]
+    plan: list[Follow | None]
+
+
+def prepare(model: UrgencyModel, policy: RoutingPolicy, raw: Sequence[Raw], max_bytes: int) -> Prepared:
     """The CPU-bound, I/O-free part of a batch: parse every payload, score all the messages in one model
-    call, decide their routes and duplicate keys. One result per payload: its decisions (``[]``: nothing to
-    triage) or the :class:`ParseError` that sends it to the dead letters."""
+    call, decide their routes and duplicate keys, and plan which repost an earlier one of the batch."""
     results: list[ParseError | list[Message]] = []
     messages: list[Message] = []
     for network, value, received_at in raw:
@@ -85,14 +94,16 @@ def prepare(model: UrgencyModel, policy: RoutingPolicy, raw: Sequence[Raw], max_
         results.append(parsed)
         messages.extend(parsed)
     scores = model.score([m.text for m in messages], [m.lang for m in messages]) if messages else []
-    decisions = iter(decide(messages, scores, policy))
-    return [r if isinstance(r, ParseError) else [next(decisions) for _ in r] for r in results]
+    decided = decide(messages, scores, policy)
+    decisions = iter(decided)
+    return Prepared([r if isinstance(r, ParseError) else [next(decisions) for _ in r] for r in results],
+                    plan(decided))
 
 
 class Scoring(Protocol):
     """Runs :func:`prepare` elsewhere (a scoring process, :mod:`streams.scoring`) while the event loop goes on."""
 
-    async def prepare(self, raw: Sequence[Raw], max_bytes: int) -> list[ParseError | list[Decision]]: ...
+    async def prepare(self, raw: Sequence[Raw], max_bytes: int) -> Prepared: ...
 
 
 class Triage:
@@ -116,7 +127,7 @@ class Triage:
         """The whole batch: :meth:`prepare` then :meth:`write`."""
         return await self.write(records, await self.prepare(records))
 
-    async def prepare(self, records: Sequence[Record]) -> list[ParseError | list[Decision]]:
+    async def prepare(self, records: Sequence[Record]) -> Prepared:
         """The pure part (parse, score, decide), in the scoring process when there is one. Nothing is
         written: batches may be prepared ahead while an earlier batch is being written."""
         raw = [(self.network_of(r), r.value, r.timestamp or time.time()) for r in records]
@@ -124,7 +135,7 @@ class Triage:
             return prepare(self.model, self.policy, raw, self.max_payload_bytes)
         return await self.scoring.prepare(raw, self.max_payload_bytes)
 
-    async def write(self, records: Sequence[Record], results: Sequence[ParseError | list[Decision]]) -> BatchReport:
+    async def write(self, records: Sequence[Record], prepared: Prepared) -> BatchReport:
         """Redis, then the output records; returns once both are durable (idempotent: safe to repeat)."""
         started = time.perf_counter()
         report = BatchReport(records=len(records))
@@ -132,7 +143,7 @@ class Triage:
         pending: list[Pending] = []
         uncounted: list[tuple[str, list[str]]] = []
         out: list[OutRecord] = []
-        for record, network, result in zip(records, networks, results, strict=True):
+        for record, network, result in zip(records, networks, prepared.results, strict=True):
             self.metrics.consumed.labels(network if network in {"facebook", "x", "instagram"} else "other").inc()
             if isinstance(result, ParseError):
                 uncounted.append((record.coordinate, ["dead_letters", f"dead_letters:{result.reason}"]))
@@ -145,7 +156,7 @@ class Triage:
                 report.add("ignored")
             pending.extend(Pending(d, record.coordinate, self.model.version) for d in result)
 
-        outcomes = await self.store.enqueue(pending)
+        outcomes = await self.store.enqueue(pending, prepared.plan)
         await self.store.count_records(uncounted)
 
         done = time.time()

@@ -44,6 +44,7 @@ from streams import redis_client
 from streams.settings import Settings
 
 if TYPE_CHECKING:
+    from classifiers.neardup_cluster import Follow
     from classifiers.triage import Decision
 
 Outcome = str  # "enqueued" | "folded" | "folded_near" | "redelivery" | "replay"
@@ -140,13 +141,14 @@ class QueueStore:
     def leases_key(self) -> str:
         return self.p + "leases"
 
-    async def enqueue(self, batch: Sequence[Pending]) -> list[Outcome]:
+    async def enqueue(self, batch: Sequence[Pending], plan: Sequence[Follow | None] | None = None) -> list[Outcome]:
         """Enqueue a batch, folding exact and near-duplicate reposts into their first item's cluster: one
         atomic, idempotent step per message and round, one round trip per round (``streams/dedupe.py``:
-        usually one round, two when near-duplicate candidates need comparing)."""
+        usually one round, two when near-duplicate candidates need comparing). ``plan``: which messages
+        repost an earlier one of the batch, when :func:`classifiers.triage.plan` was run beforehand."""
         from streams import dedupe
 
-        return await dedupe.enqueue(self, batch)
+        return await dedupe.enqueue(self, batch, plan)
 
     async def count_records(self, records: Sequence[tuple[str, Sequence[str]]]) -> list[bool]:
         """Count records that made no item (``(coordinate, stats fields)``), once per record."""
