@@ -1,6 +1,6 @@
-"""Train the urgency model (v2) and save it as an artifact folder.
+"""Train the urgency model (v3) and save it as an artifact folder.
 
-    python -m classifiers.urgency.train --data-dir ../shared/data --out models/urgency-v2
+    python -m classifiers.urgency.train --data-dir ../shared/data --out models/urgency-v3
 
 Features: :mod:`classifiers.urgency.features` (character and word n-grams, cue lexicon). Heads (see
 :mod:`classifiers.urgency.model`):
@@ -12,9 +12,11 @@ Features: :mod:`classifiers.urgency.features` (character and word n-grams, cue l
   features and the crisis head's probabilities × :data:`STACK_SCALE`.
 
 The decision leans toward priority-0 recall: the predicted priority is the argmax after multiplying p(0) by a
-threshold chosen by grouped 5-fold cross-validation on the **training part** (the joint head refitted on four
-folds, scored on the fifth; :func:`tune_threshold`). The same out-of-fold predictions give the cross-validated
-figures recorded beside the held-out ones. The held-out part (:func:`classifiers.urgency.data.split_desk`) is
+threshold chosen by grouped 5-fold cross-validation on the **training part**, repeated with
+:data:`CV_REPEATS` fold seeds (the joint head refitted on four folds, scored on the fifth; the out-of-fold
+predictions of all repeats pooled, :func:`tune_threshold`): one fold split leaves the choice to the one or two
+hardest priority-0 messages. The same pooled predictions give the cross-validated figures recorded beside the
+held-out ones. The held-out part (:func:`classifiers.urgency.data.split_desk`) is
 used once, for the reported figures; hyper-parameters (C, cue value, heads) were chosen by the same grouped CV on
 the training part, never on the held-out part.
 """
@@ -74,13 +76,20 @@ from classifiers.urgency.model import ARTIFACT_FILE, METADATA_FILE, UrgencyModel
 
 __all__ = ["SPLIT_SEED", "main", "save", "to_artifact", "train", "training_fingerprint", "tune_threshold"]
 
-MODEL_NAME = "urgency-v2"
-JOINT_C = 30.0
+MODEL_NAME = "urgency-v3"
+JOINT_C = 30.0  # grouped CV on the training part, 3 fold seeds: 15 / 30 / 100 tried
 CRISIS_C = 1.0
 CV_FOLDS = 5
-STACK_SCALE = 3.0  # the crisis head's probabilities enter the joint head as columns of this size
+CV_REPEATS = 3  # fold seeds seed, seed + 1, seed + 2
+# The crisis head's probabilities enter the joint head as columns of this size. Grouped CV (3 fold seeds) on the
+# desk training part: 0 → macro-F1 0.864 / category 0.834, 1 → 0.851 / 0.825, 3 → 0.851 / 0.821 (at 0.97 p0
+# recall). Kept at 1, not 0: within the fold-to-fold noise on the desk, and the only path by which the real crisis
+# data (other crisis types, real writing) reaches the decision.
+STACK_SCALE = 1.0
+# How many times the held-out figures of this version were looked at while it was built (recorded in the card).
+HELD_OUT_LOOKS = 1
 P0_RECALL_TARGET = 0.97  # the desk's target for the recall of priority 0
-THRESHOLD_GRID = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+THRESHOLD_GRID = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 Progress = Callable[[str], None]
 
@@ -129,14 +138,15 @@ def train(data_dir: Path, *, seed: int = SPLIT_SEED,
     joint = fit(joint_head(), x, y)
     say("joint head fitted; out-of-fold predictions on the training part for the priority-0 threshold")
     groups = [e.group or e.text for e in desk_train]
-    oof = out_of_fold(x, y, groups, seed, say)
-    threshold, search = tune_threshold(oof, joint.classes_, np.array([e.priority for e in desk_train]))
+    oof = np.vstack([out_of_fold(x, y, groups, seed + r, say) for r in range(CV_REPEATS)])
+    pooled = desk_train * CV_REPEATS
+    threshold, search = tune_threshold(oof, joint.classes_, np.array([e.priority for e in pooled]))
     objects = {"char": char, "word": word, "joint": joint, "crisis": crisis_fitted, "p0_threshold": threshold}
     model = UrgencyModel(to_artifact(objects), {"model": MODEL_NAME})
     metrics: dict[str, Any] = {
         "held_out": evaluate(model, held_out),
         "held_out_one_per_dup_group": evaluate(model, one_per_group(held_out)),
-        "cv_training_part": cv_figures(desk_train, oof, joint.classes_, threshold),
+        "cv_training_part": cv_figures(pooled, oof, joint.classes_, threshold),
         "baseline_held_out": figures(held_out, Baseline.fit(desk_train).predict([e.text for e in held_out])),
         "baseline_description": BASELINE_DESCRIPTION,
         "threshold_search": search,
@@ -178,7 +188,7 @@ def out_of_fold(x: sp.csr_matrix, y: npt.NDArray[np.str_], groups: list[str], se
     for k, (fold_train, fold_val) in enumerate(folds, 1):
         head = fit(clone(joint_head()), x[fold_train], y[fold_train])
         oof[np.ix_(fold_val, np.searchsorted(classes, head.classes_))] = head.predict_proba(x[fold_val])
-        say(f"  CV fold {k}/{n_folds}")
+        say(f"  CV fold {k}/{n_folds} (fold seed {seed})")
     return oof
 
 
@@ -213,15 +223,16 @@ def tune_threshold(oof: npt.NDArray[np.float64], classes: npt.ArrayLike,
     reaching = [row for row in table if row["p0_recall"] >= P0_RECALL_TARGET]
     best = reaching[0] if reaching else max(table, key=lambda row: (row["f2"], -row["threshold"]))
     return float(best["threshold"]), {
-        "method": f"grouped {CV_FOLDS}-fold CV on the desk training part: the smallest multiplier whose "
-                  f"out-of-fold priority-0 recall reaches {P0_RECALL_TARGET}, else the best F2 of priority 0",
+        "method": f"grouped {CV_FOLDS}-fold CV on the desk training part, {CV_REPEATS} fold seeds pooled: the "
+                  f"smallest multiplier whose out-of-fold priority-0 recall reaches {P0_RECALL_TARGET}, else the best "
+                  "F2 of priority 0",
         "grid": table, "chosen": best}
 
 
 def cv_figures(examples: list[Example], oof: npt.NDArray[np.float64], classes: npt.ArrayLike,
                threshold: float) -> dict[str, Any]:
     """Evaluation figures of the out-of-fold predictions (the threshold was tuned on them, so p0 figures are a
-    little optimistic)."""
+    little optimistic; with repeats, ``examples`` holds the training part once per repeat)."""
     priority, cats, category = _marginals(oof, classes)
     predicted = Predictions((priority * np.array([threshold, 1.0, 1.0, 1.0])).argmax(axis=1),
                             cats[category.argmax(axis=1)], priority[:, 0])
@@ -272,7 +283,8 @@ def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, 
         "p0_threshold": float(model_objects["p0_threshold"]),
         "training": {"joint_C": JOINT_C, "joint_class_weight": "balanced", "crisis_C": CRISIS_C,
                      "stack_scale": STACK_SCALE, "cue_value": CUE_VALUE, "solver": "lbfgs, tol 1e-3",
-                     "cv_folds": CV_FOLDS, "features": f"char_wb {tuple(model_objects['char'].ngram_range)} "
+                     "cv_folds": CV_FOLDS, "cv_repeats": CV_REPEATS, "held_out_looks": HELD_OUT_LOOKS,
+                     "features": f"char_wb {tuple(model_objects['char'].ngram_range)} "
                      "+ word (1, 2) TF-IDF on prepared text (lower case, accents folded, links and mentions as "
                      f"placeholders) + {len(CUE_NAMES)} cue columns (multilingual lexicon and conjunctions); the "
                      "joint (category, priority) head also reads the crisis head's probabilities (stacked)"},
@@ -290,7 +302,7 @@ def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifiers.urgency.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="folder holding police_fr_dev/ etc.")
-    parser.add_argument("--out", type=Path, required=True, help="artifact folder to write, e.g. models/urgency-v2")
+    parser.add_argument("--out", type=Path, required=True, help="artifact folder to write, e.g. models/urgency-v3")
     parser.add_argument("--seed", type=int, default=SPLIT_SEED, help=f"split and CV seed (default {SPLIT_SEED})")
     args = parser.parse_args(argv)
 
