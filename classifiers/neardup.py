@@ -359,14 +359,25 @@ def compare(a: Form, b: Form, *, strict: bool = False) -> Comparison:
 
 
 def best_match(target: Form, candidates: Sequence[Form], strict: Sequence[bool] | None = None,
-               ) -> tuple[int, Comparison] | None:
+               clusters: Sequence[str] | None = None) -> tuple[int, Comparison] | None:
     """Index and comparison of the candidate ``target`` is most similar to among those it matches
-    (``strict[i]``: compare with candidate ``i`` strictly)."""
+    (``strict[i]``: compare with candidate ``i`` strictly).
+
+    ``clusters[i]``: the cluster candidate ``i`` belongs to. A repost folds into a cluster, not into one of its
+    members, so once a member of a cluster matched, the cluster's other members are not compared: in a surge
+    the candidates are mostly reposts of one appeal, and this spares most comparisons. Among clusters, the one
+    whose first matching member is the most similar wins."""
     best: tuple[int, Comparison] | None = None
+    matched: set[str] = set()
     for i, candidate in enumerate(candidates):
+        if clusters is not None and clusters[i] in matched:
+            continue
         c = compare(target, candidate, strict=bool(strict and strict[i]))
-        if c.same and (best is None or c.score > best[1].score):
-            best = (i, c)
+        if c.same:
+            if clusters is not None:
+                matched.add(clusters[i])
+            if best is None or c.score > best[1].score:
+                best = (i, c)
     return best
 
 

@@ -69,15 +69,17 @@ def plan_batch(members: Sequence[Member]) -> list[Follow | None]:
     by_band: dict[bytes, list[int]] = {}
     forms: dict[int, Form] = {}
     plan: list[Follow | None] = []
+    roots: list[int] = []  # the first message of each message's cluster, in the batch
     for i, m in enumerate(members):
         follow: Follow | None = None
         if m.fingerprint is not None and m.fingerprint in by_fingerprint:
             follow = Follow(by_fingerprint[m.fingerprint], "exact")
         elif m.sketch is not None:
             forms[i] = Form.decode(m.sketch.form)
-            leader = _near_leader(i, members, forms, by_band)
+            leader = _near_leader(i, members, forms, by_band, roots)
             follow = Follow(leader, "near") if leader is not None else None
         plan.append(follow)
+        roots.append(roots[follow.leader] if follow is not None else i)
         if m.fingerprint is not None:
             by_fingerprint.setdefault(m.fingerprint, i)
         if m.sketch is not None:
@@ -91,8 +93,9 @@ def plan_batch(members: Sequence[Member]) -> list[Follow | None]:
 
 
 def _near_leader(i: int, members: Sequence[Member], forms: dict[int, Form],
-                 by_band: dict[bytes, list[int]]) -> int | None:
-    """The earlier message of the batch that message ``i`` is most similar to among those it matches."""
+                 by_band: dict[bytes, list[int]], roots: Sequence[int]) -> int | None:
+    """The earlier message of the batch that message ``i`` is most similar to among those it matches (as
+    :func:`classifiers.neardup.best_match`: one match per cluster is enough, its other members are skipped)."""
     m = members[i]
     assert m.sketch is not None
     hits: dict[int, int] = {}
@@ -100,9 +103,14 @@ def _near_leader(i: int, members: Sequence[Member], forms: dict[int, Form],
         for j in by_band.get(band, ()):
             hits[j] = hits.get(j, 0) + 1
     best: tuple[float, int] | None = None
+    matched: set[int] = set()
     # the most shared bands first, and as many as the store compares (the rest are look-alikes)
     for j in sorted(hits, key=lambda j: (-hits[j], j))[:MAX_CANDIDATES]:
+        if roots[j] in matched:
+            continue
         c = compare(forms[i], forms[j], strict=is_strict(m.priority) or is_strict(members[j].priority))
-        if c.same and (best is None or c.score > best[0]):
-            best = (c.score, j)
+        if c.same:
+            matched.add(roots[j])
+            if best is None or c.score > best[0]:
+                best = (c.score, j)
     return best[1] if best is not None else None

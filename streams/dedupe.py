@@ -191,7 +191,7 @@ def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
     items = found[1::4]
     priorities, forms = [int(p) for p in found[2::4]], [Form.decode(f) for f in found[3::4]]
     strict = [is_strict(int(d.score.priority)) or is_strict(p) for p in priorities]
-    best = best_match(Form.decode(d.sketch.form), forms, strict)
+    best = best_match(Form.decode(d.sketch.form), forms, strict, items)
     if best is not None and best[1].score > state.best:
         state.best, state.target = best[1].score, items[best[0]]
     state.last_ref = reply[1]

@@ -51,6 +51,12 @@ local token = ARGV[4]
 local window_ms = window * 1000
 local slot_ms = math.max(1, math.floor(window_ms / slots))
 local slot = math.floor(now / slot_ms)
+local expire_at = (slot + 1) * slot_ms + window_ms  -- of this slot's window keys
+local remembered = false
+local counted = {}  -- stats counters, added to the stats hash once, after the chunk
+local function count(field)
+  counted[field] = (counted[field] or 0) + 1
+end
 
 local function one(item_id, coord, fp, score, queue, network, author, mode, arg, seen_arg, entry, packed_bands,
                      fields_json)
@@ -65,7 +71,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     if not redis.call('SET', prefix .. 'rec:' .. coord .. '|' .. item_id, '1', 'NX', 'EX', id_ttl) then
       return {'replay', first}
     end
-    redis.call('HINCRBY', stats, 'duplicates_redelivery', 1)
+    count('duplicates_redelivery')
     return {'redelivery', first}
   end
 
@@ -91,7 +97,6 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
       redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
     end
     local bkey, fkey = prefix .. 'nd:b:' .. slot, prefix .. 'nd:f:' .. slot
-    local expire_at = (slot + 1) * slot_ms + window_ms
     local priority, form = string.match(entry, '^([^\t]*)\t(.*)$')
     redis.call('HSET', fkey, ref, first .. '\t' .. priority .. '\t' .. token .. '\t' .. form)
     local current = redis.call('HMGET', bkey, unpack(bands))
@@ -110,8 +115,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
       pairs_[#pairs_ + 1] = refs
     end
     redis.call('HSET', bkey, unpack(pairs_))
-    redis.call('PEXPIREAT', bkey, expire_at)
-    redis.call('PEXPIREAT', fkey, expire_at)
+    remembered = true  -- the slot's keys get their expiry once, after the chunk (same slot for all of it)
   end
 
   -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
@@ -207,14 +211,14 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     if state == 'resolved' then
       update[#update + 1] = 'after_resolve'
       update[#update + 1] = (tonumber(after_resolve) or 0) + 1
-      redis.call('HINCRBY', stats, 'duplicates_after_resolve', 1)
+      count('duplicates_after_resolve')
     end
     redis.call('HSET', key, unpack(update))
     if fp ~= '' then
       redis.call('SET', prefix .. 'fp:' .. fp, first, 'EX', window)  -- sliding: its next exact repost folds too
     end
     redis.call('SET', id_key, coord .. '|' .. first, 'EX', id_ttl)
-    redis.call('HINCRBY', stats, kind == 'exact' and 'duplicates_exact' or 'duplicates_near', 1)
+    count(kind == 'exact' and 'duplicates_exact' or 'duplicates_near')
     return {kind == 'exact' and 'folded' or 'folded_near', first, dup_count, authors, priority or '',
             category or '', state or '', queue or ''}
   end
@@ -237,7 +241,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     redis.call('ZADD', queue_key, score, item_id)
     redis.call('SET', id_key, coord .. '|' .. item_id, 'EX', id_ttl)
     if fp ~= '' then redis.call('SET', prefix .. 'fp:' .. fp, item_id, 'EX', window) end
-    redis.call('HINCRBY', stats, 'enqueued', 1)
+    count('enqueued')
     audit(prefix, item_id, item_maxlen, all_maxlen, 'event', 'enqueued', 'at', now, 'agent', '',
       'queue', queue, 'priority', priority, 'category', category)
     remember(item_id)
@@ -269,8 +273,8 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     local a, b, c = string.match(seen_arg, '^(%d+):(%d+):(%d+)$')
     after, since_slot, mine_then = tonumber(a) or 0, tonumber(b) or -1, tonumber(c) or 0
   end
-  local seq = tonumber(redis.call('GET', prefix .. 'nd:seq') or '0')
-  local mine = tonumber(redis.call('GET', prefix .. 'nd:tok:' .. token) or '0')
+  local counters = redis.call('MGET', prefix .. 'nd:seq', prefix .. 'nd:tok:' .. token)
+  local seq, mine = tonumber(counters[1] or '0'), tonumber(counters[2] or '0')
   local found = {}
   if mode == 'first' or (mode == 'commit' and seq - after ~= mine - mine_then) then
     found = candidates(after, since_slot)
@@ -292,5 +296,10 @@ end
 local replies, per = {}, 13
 for i = 5, #ARGV, per do
   replies[#replies + 1] = one(unpack(ARGV, i, i + per - 1))
+end
+for field, n in pairs(counted) do redis.call('HINCRBY', stats, field, n) end
+if remembered then
+  redis.call('PEXPIREAT', prefix .. 'nd:b:' .. slot, expire_at)
+  redis.call('PEXPIREAT', prefix .. 'nd:f:' .. slot, expire_at)
 end
 return replies

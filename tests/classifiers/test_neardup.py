@@ -111,3 +111,26 @@ def test_minhash_collides_as_often_as_the_jaccard_similarity() -> None:
 def test_numbers_weigh_more_in_lsh() -> None:
     assert {"15", "15#1", "15#2"} <= elements(form("on est 15 dans la réserve"))
 
+
+
+def test_best_match_compares_one_matching_member_per_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    from classifiers import neardup
+
+    calls: list[str] = []
+    real = neardup.compare
+
+    def counting(a: Form, b: Form, *, strict: bool = False) -> neardup.Comparison:
+        calls.append(b.text)
+        return real(a, b, strict=strict)
+
+    monkeypatch.setattr(neardup, "compare", counting)
+    appeal = "URGENT on recherche Camille vue à Bastille vers 22h, robe verte, partagez"
+    target = form("RT @a: " + appeal)
+    candidates = [form(appeal), form(appeal + " 🙏"), form("fusillade en cours rue de Charonne, restez chez vous"),
+                  form("⚠️ " + appeal.upper())]
+    found = neardup.best_match(target, candidates, None, ["item:1", "item:1", "item:2", "item:1"])
+    assert found is not None and found[0] == 0 and found[1].same
+    assert len(calls) == 2  # the first member of item:1 matched: its two other members were not compared
+    calls.clear()
+    assert neardup.best_match(target, candidates)[0] in (0, 1, 3)  # type: ignore[index]
+    assert len(calls) == 4  # without clusters, every candidate is compared
