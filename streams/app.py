@@ -3,9 +3,9 @@
 ``create_app(settings)`` returns a configured ``faust.App``; ``register_agents(app, deps)`` adds the triage
 agent (raw topics → :class:`streams.pipeline.Triage`) and the lease reaper. The agent is thin: it takes
 batches without acknowledging them (``noack_take``), prepares up to ``batches_in_flight`` of them at once
-(parse and score, in the scoring process), writes them to Redis and Kafka one after the other in arrival
-order, and acknowledges each batch only after its write — so faust commits no offset before its record is
-written.
+(parse and score, in the scoring process), stores them in Redis one after the other in arrival order,
+publishes each batch's output records while the next one is being stored, and acknowledges the batches in
+order, each only after its own write — so faust commits no offset before its record is written.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import asyncio
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import faust
 from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
@@ -40,6 +40,7 @@ def retryable(exc: BaseException) -> bool:
     Anything else, a non-retriable Kafka error included, is a bug or a poison batch: fail-stop."""
     return isinstance(exc, RETRYABLE) or (isinstance(exc, KafkaError) and bool(getattr(exc, "retriable", False)))
 EXIT_UNEXPECTED = 70
+T = TypeVar("T")
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -107,10 +108,15 @@ def register_agents(app: faust.App, deps: WorkerDeps) -> None:
     async def triage(stream: Any) -> None:
         pipeline = deps.make_triage(FaustSink(app))
         slots = asyncio.Semaphore(settings.batches_in_flight)
-        previous: asyncio.Task[None] | None = None
+        previous: _Turn | None = None
+        tasks: set[asyncio.Task[None]] = set()  # held until done (the loop keeps only weak references)
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_within):
             await slots.acquire()
-            previous = asyncio.create_task(_handle(pipeline, stream, list(events), previous, slots))
+            turn = _Turn.new()
+            task = asyncio.create_task(_handle(pipeline, stream, list(events), previous, turn, slots))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            previous = turn
 
     @app.timer(interval=1.0, name="reap_leases")  # type: ignore[untyped-decorator]
     async def reap_leases() -> None:
@@ -120,38 +126,63 @@ def register_agents(app: faust.App, deps: WorkerDeps) -> None:
             log.warning("lease reaper: redis unavailable (%s)", type(exc).__name__)
 
 
-async def _handle(pipeline: Triage, stream: Any, events: list[Any], previous: asyncio.Task[None] | None,
+@dataclass
+class _Turn:
+    """A batch's place in line: ``stored`` once it is in Redis, ``done`` once it is acknowledged."""
+
+    stored: asyncio.Future[None]
+    done: asyncio.Future[None]
+
+    @classmethod
+    def new(cls) -> _Turn:
+        loop = asyncio.get_running_loop()
+        return cls(loop.create_future(), loop.create_future())
+
+    def abandon(self) -> None:
+        """The batch did not finish (cancelled at shutdown): those waiting on it stop too."""
+        for step in (self.stored, self.done):
+            if not step.done():
+                step.cancel()
+
+
+async def _handle(pipeline: Triage, stream: Any, events: list[Any], previous: _Turn | None, turn: _Turn,
                   slots: asyncio.Semaphore) -> None:
-    """One batch: prepare it (possibly while the previous batch is still being written), then write and
-    acknowledge it strictly after the previous one, so Redis sees batches in arrival order and an offset
-    is committed only once its record, and every record before it, is written."""
+    """One batch: prepare it (possibly while the previous batch is being written), store it in Redis strictly
+    after the previous one (Redis sees batches in arrival order), publish its output records (possibly while
+    the next batch is being stored), and acknowledge it after the previous one, so an offset is committed only
+    once its record, and every record before it, is written."""
     try:
         records = [_record(e) for e in events]
         try:
-            results = await pipeline.prepare(records)
+            prepared = await pipeline.prepare(records)
         except Exception:
             _fail_stop(len(records))
         if previous is not None:
-            await previous
-        await _write_until_done(pipeline, records, results)
+            await previous.stored
+        _report, out = await _until_done(lambda: pipeline.store_batch(records, prepared), len(records))
+        turn.stored.set_result(None)
+        await _until_done(lambda: pipeline.emit(out), len(records))
+        if previous is not None:
+            await previous.done
         for event in events:
             await stream.ack(event)
+        turn.done.set_result(None)
     finally:
+        turn.abandon()
         slots.release()
 
 
-async def _write_until_done(pipeline: Triage, records: list[Record], results: Any) -> None:
-    """Retry the (idempotent) write while Redis or Kafka is unreachable; on any other error stop the
-    process at once, before faust can acknowledge the batch — it will be replayed by the next worker."""
+async def _until_done(step: Callable[[], Awaitable[T]], n: int) -> T:
+    """Retry an idempotent step of a batch's write while Redis or Kafka is unreachable; on any other error stop
+    the process at once, before faust can acknowledge the batch — it will be replayed by the next worker."""
     delay = 0.5
     while True:
         try:
-            await pipeline.write(records, results)
-            return
+            return await step()
         except Exception as exc:
             if not retryable(exc):
-                _fail_stop(len(records))
-            log.warning("batch of %d not written (%s); retrying in %.1fs", len(records), exc, delay)
+                _fail_stop(n)
+            log.warning("batch of %d not written (%s); retrying in %.1fs", n, exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
 

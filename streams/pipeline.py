@@ -137,6 +137,14 @@ class Triage:
 
     async def write(self, records: Sequence[Record], prepared: Prepared) -> BatchReport:
         """Redis, then the output records; returns once both are durable (idempotent: safe to repeat)."""
+        report, out = await self.store_batch(records, prepared)
+        await self.emit(out)
+        return report
+
+    async def store_batch(self, records: Sequence[Record], prepared: Prepared,
+                          ) -> tuple[BatchReport, list[OutRecord]]:
+        """The Redis part of :meth:`write` (idempotent): enqueue the batch's messages and count the records
+        that made no item; returns the report and the output records still to :meth:`emit`."""
         started = time.perf_counter()
         report = BatchReport(records=len(records))
         networks = [self.network_of(r) for r in records]
@@ -164,9 +172,12 @@ class Triage:
             report.add(outcome)
             self._observe(p, outcome, done)
             out.append(self._triaged(p, outcome))
-        await self.sink.send(out)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
-        return report
+        return report, out
+
+    async def emit(self, out: Sequence[OutRecord]) -> None:
+        """The output records (triaged, dead letters); returns once the broker has them all."""
+        await self.sink.send(out)
 
     def _observe(self, pending: Pending, outcome: str, now: float) -> None:
         d = pending.decision

@@ -1,10 +1,15 @@
-"""Which batch failures the worker retries (infrastructure) and which stop it before the ack (bugs)."""
+"""Which batch failures the worker retries (infrastructure) and which stop it before the ack (bugs), and the
+order in which the agent's batches are stored, published and acknowledged (the agent's own logic, with a
+scripted pipeline standing in for Redis and Kafka: the real ones are in test_worker and test_crash)."""
+
+import asyncio
+from typing import Any
 
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from streams.app import retryable
+from streams.app import _handle, _Turn, retryable
 
 
 def test_unreachable_infrastructure_is_retried() -> None:
@@ -18,3 +23,64 @@ def test_bugs_and_poison_batches_stop_the_worker() -> None:
     assert not retryable(MessageSizeTooLargeError())
     assert not retryable(ValueError("bug"))
     assert not retryable(KeyError("bug"))
+
+
+class _Scripted:
+    """Batch ``i`` prepares in ``prepare[i]`` s and publishes in ``emit[i]`` s; storing takes 10 ms; every step
+    is logged."""
+
+    def __init__(self, prepare: list[float], emit: list[float]) -> None:
+        self.prepare_s, self.emit_s, self.log = prepare, emit, []
+
+    async def prepare(self, records: list[Any]) -> int:
+        await asyncio.sleep(self.prepare_s[records[0]])
+        return records[0]
+
+    async def store_batch(self, records: list[Any], prepared: int) -> tuple[None, int]:
+        self.log.append(("store start", prepared))
+        await asyncio.sleep(0.01)
+        self.log.append(("stored", prepared))
+        return None, prepared
+
+    async def emit(self, batch: int) -> None:
+        await asyncio.sleep(self.emit_s[batch])
+        self.log.append(("emitted", batch))
+
+
+class _Stream:
+    def __init__(self, log: list[tuple[str, int]]) -> None:
+        self.log = log
+
+    async def ack(self, event: Any) -> None:
+        self.log.append(("ack", event.batch))
+
+
+class _Event:
+    def __init__(self, batch: int) -> None:
+        self.batch = batch
+        self.message = self
+
+    topic, partition, offset, value, key, timestamp, headers = "t", 0, 0, b"", None, 0.0, ()
+
+
+async def test_batches_are_stored_and_acknowledged_in_arrival_order_and_publish_while_the_next_is_stored(
+        monkeypatch: Any) -> None:
+    import streams.app as app
+
+    monkeypatch.setattr(app, "_record", lambda event: event.batch)
+    # batch 1 is prepared before batch 0, and batch 0 publishes slowly
+    pipeline = _Scripted(prepare=[0.05, 0.0, 0.0], emit=[0.1, 0.0, 0.0])
+    stream, slots, previous, tasks = _Stream(pipeline.log), asyncio.Semaphore(3), None, []
+    for batch in range(3):
+        await slots.acquire()
+        turn = _Turn.new()
+        tasks.append(asyncio.create_task(_handle(pipeline, stream, [_Event(batch)], previous, turn,  # type: ignore[arg-type]
+                                                 slots)))
+        previous = turn
+    await asyncio.gather(*tasks)
+    log = pipeline.log
+    assert [b for step, b in log if step == "store start"] == [0, 1, 2]
+    assert [b for step, b in log if step == "ack"] == [0, 1, 2]
+    assert log.index(("stored", 0)) < log.index(("store start", 1))
+    assert log.index(("stored", 1)) < log.index(("emitted", 0))  # batch 1 was stored while 0 was publishing
+    assert all(log.index(("emitted", b)) < log.index(("ack", b)) for b in range(3))
