@@ -151,14 +151,14 @@ Two logistic-regression heads: the crisis head (priorities 0–3, C = {training[
 sets only, and the joint head ((category, priority) pairs, C = {training['joint_C']:g}, balanced class weights) on
 the desk training part, reading the crisis head's probabilities ×{training['stack_scale']:g}. Priority and category
 probabilities are the joint probabilities summed per priority and per category. Priority-0 threshold
-{metadata['p0_threshold']:g} (p(0) is multiplied by it before the argmax), tuned by grouped cross-validation on the
-training part: the smallest multiplier whose out-of-fold priority-0 recall reaches 0.97, recall first. Urgency =
+{metadata['p0_threshold']:g} and p(2) multiplier {metadata.get('p2_scale', 1.0):g} (both multiply their probabilities
+before the argmax), tuned together by grouped cross-validation on the training part: among the pairs whose
+out-of-fold priority-0 recall reaches 0.97 (recall first), the best out-of-fold macro-F1. Urgency =
 Σ p_k (3 − k) / 3. Hyper-parameters (C, cue value {training['cue_value']:g}, joint vs. separate heads, stacking
 scale, one-vs-rest and view ensembles, complement naive Bayes, crisis rows as weighted training rows) were compared
 by the same grouped CV on the training part, never on the held-out part. The held-out figures of this version were
-looked at {training.get('held_out_looks', 'an unrecorded number of')} time(s) while it was built (the training run
-that wrote this card; `vigie evaluate` later wrote the same figures into `evaluation/`); no choice was made after
-seeing them.
+looked at {training.get('held_out_looks', 'an unrecorded number of')} time(s) while it was built:
+{training.get('held_out_history', 'no record')}.
 
 ## Data, licences, attribution
 {_data_table(metrics['examples'])}

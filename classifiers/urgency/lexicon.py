@@ -182,7 +182,8 @@ LEXICON: Final[dict[str, str]] = {
         "on la cherche|on le cherche|je cherche|recherche*|have you seen|can t reach|cannot reach|missing|no news|"
         "not answering|looking for|se busca|desaparecid*|vermisst"),
     "signalement (j ai vu)": (
-        "abandonné*|laissé*|unattended|nobody around|personne autour|point de deal|guetteur*|correspond*|"
+        "abandonné*|laissé sans|laissée sans|laissé devant|laissée devant|laissé à côté|laissée à côté|laissé seul|"
+        "laissé là|laissé par terre|unattended|nobody around|personne autour|point de deal|guetteur*|correspond*|"
         "le signalement|de la photo|du portrait|vidéosurveillance|caméra*|gesehen|ich glaube|saw|leaving|heading|"
         "parti en courant|s est enfui|j ai retrouvé|j ai vu|je vois|on voit|je viens de voir|on vient de voir|"
         "j ai aperçu|aperçu|j ai croisé|vu un|vu une|vu deux|vu des|vu le|vu la|je l ai vu|je les ai vus|ressembl*|"
@@ -250,14 +251,16 @@ LEXICON: Final[dict[str, str]] = {
         "cheveux|yeux|taille|mesure|1m*|pull|doudoune|veste|blouson|jean|casquette|sweat|hoodie|jacket|hair|scarf|"
         "écharpe|vêtu*|habillé*|portait|wearing|tatou*|barbe|lunettes|<nombre> ans|years old|y o"),
     "agent de police": (
-        "policier*|policière*|gendarme*|agent|agents|agente|crs|bac|officier*|officer|officers|police officer|cop|"
-        "cops|patrouille*|équipage|policía|polizist*|au poste|au commissariat|du commissariat|vos collègues|"
-        "voiture de police"),
+        "policier*|policière*|gendarme*|agent|agents|agente|crs|la bac|brigade anti criminalité|officier*|officer|"
+        "officers|police officer|cop|cops|patrouille*|équipage|policía|polizist*|au poste|au commissariat|"
+        "du commissariat|vos collègues|voiture de police"),
     "conduite reprochée": (
-        "refus*|a refusé|ont refusé|refused|rude|irrespectueu*|agressi*|brutal*|brutalement|matraque*|plaqué*|"
-        "poussé*|pushed|pointed|insulté*|menotté*|retenu|garde à vue|sans raison|sans motif|aucune excuse|"
-        "pas prévenu*|sans gyrophare|garé*|piste cyclable|sonne occupé|personne ne décroch*|décrochait|complain|"
-        "disappointing|unacceptable|inacceptable|qui paie|qui paye|c est légal"),
+        "refus*|a refusé|ont refusé|refused|rude|irrespectueu*|agressi*|brutal*|brutalement|matraque*|plaqué contre|"
+        "plaquée contre|plaqué au sol|plaquée au sol|m a poussé|m a poussée|a poussé|ont poussé|poussé contre|"
+        "poussée contre|pushed|pointed|insulté*|menotté*|retenu|garde à vue|sans raison|sans motif|aucune excuse|"
+        "pas prévenu*|sans gyrophare|mal garé|mal garée|garé sur|garée sur|garés sur|stationné*|piste cyclable|"
+        "sonne occupé|personne ne décroch*|décrochait|complain|disappointing|unacceptable|inacceptable|qui paie|"
+        "qui paye|c est légal"),
     "moment passé récent": (
         "tout à l heure|ce matin|plus tôt|samedi|dimanche|lundi|mardi|mercredi|jeudi|vendredi|earlier|this morning|"
         "heureusement|finalement"),
