@@ -35,7 +35,7 @@ from classifiers.urgency.text import prepare, tokenize
 __all__ = ["CHAR_NGRAMS", "FEATURE_SCHEMA_VERSION", "Featurizer", "build_vectorizers", "fit_vectorizers",
            "prepare", "vocabulary_arrays"]
 
-FEATURE_SCHEMA_VERSION = 4
+FEATURE_SCHEMA_VERSION = 3
 
 CHAR_NGRAMS = (2, 5)
 CHAR_FROM_OTHER = 40_000  # most frequent character n-grams taken from the crisis sets

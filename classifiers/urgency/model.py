@@ -9,11 +9,10 @@ Two logistic-regression heads over the same sparse features (:mod:`classifiers.u
   reads the features and the crisis head's probabilities (stacked). Priority probabilities are the joint
   probabilities summed per priority, category probabilities summed per category, so the two always agree.
 
-The priority is the argmax after multiplying p(0) and p(2) by the multipliers tuned by cross-validation at training
-time (p(0) for recall first, p(2) for the medium / low boundary).
+The priority is the argmax after multiplying p(0) by the threshold tuned by cross-validation at training time.
 Both heads' weights sit in one (n_features × 20) matrix: one sparse × dense product per batch.
 
-An artifact is a folder (``models/urgency-v3/``) holding ``model.skops`` (the fitted heads and the feature
+An artifact is a folder (``models/urgency-v2/``) holding ``model.skops`` (the fitted heads and the feature
 vocabularies, see :func:`classifiers.urgency.train.save`), ``metadata.json`` and ``MODEL_CARD.md``. Loading refuses
 an artifact whose feature schema, scikit-learn version or file hash does not match this code.
 """
@@ -51,7 +50,7 @@ TRUSTED_TYPES = [
     "sklearn.linear_model._logistic.LogisticRegression",
 ]
 ARTIFACT_KEYS = frozenset({"char_terms", "char_idf", "char_ngram_range", "word_terms", "word_idf", "joint", "crisis",
-                           "p0_threshold", "p2_scale", "stack_scale"})
+                           "p0_threshold", "stack_scale"})
 
 # Expected urgency of each priority: 0 → 1.0, 1 → 2/3, 2 → 1/3, 3 → 0.
 _URGENCY_OF_PRIORITY = np.array([1.0, 2 / 3, 1 / 3, 0.0])
@@ -154,7 +153,7 @@ class UrgencyModel:
         self._stack = np.ascontiguousarray(coef[:, n_features:].T * float(artifact["stack_scale"]), dtype=np.float64)
         self._bias = np.concatenate([crisis.intercept_, joint.intercept_]).astype(np.float64)
         self._n_crisis = n_crisis
-        self._p0_scale = np.array([float(artifact["p0_threshold"]), 1.0, float(artifact["p2_scale"]), 1.0])
+        self._p0_scale = np.array([float(artifact["p0_threshold"]), 1.0, 1.0, 1.0])
         self._explainer = Explainer(self._features, coef[:, :n_features], self._joint_priority)
 
     @classmethod
@@ -185,7 +184,7 @@ class UrgencyModel:
 
     @property
     def version(self) -> str:
-        """e.g. ``"urgency-v3+bb1817fc"``: model name and training-data fingerprint."""
+        """e.g. ``"urgency-v2+bb1817fc"``: model name and training-data fingerprint."""
         return f"{self.metadata.get('model', 'urgency')}+{str(self.metadata.get('data_fingerprint', ''))[:8]}"
 
     def score(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Score]:

@@ -1,6 +1,6 @@
-"""Train the urgency model (v3) and save it as an artifact folder.
+"""Train the urgency model (v2) and save it as an artifact folder.
 
-    python -m classifiers.urgency.train --data-dir ../shared/data --out models/urgency-v3
+    python -m classifiers.urgency.train --data-dir ../shared/data --out models/urgency-v2
 
 Features: :mod:`classifiers.urgency.features` (character and word n-grams, cue lexicon). Heads (see
 :mod:`classifiers.urgency.model`):
@@ -12,13 +12,11 @@ Features: :mod:`classifiers.urgency.features` (character and word n-grams, cue l
   features and the crisis head's probabilities × :data:`STACK_SCALE`.
 
 The decision leans toward priority-0 recall: the predicted priority is the argmax after multiplying p(0) by a
-threshold (and p(2) by a second multiplier) chosen by grouped 5-fold cross-validation on the **training part**,
-repeated with :data:`CV_REPEATS` fold seeds (the joint head refitted on four folds, scored on the fifth; the out-of-fold
-predictions of all repeats pooled, :func:`tune_threshold`): one fold split leaves the choice to the one or two
-hardest priority-0 messages. The same pooled predictions give the cross-validated figures recorded beside the
-held-out ones. The held-out part (:func:`classifiers.urgency.data.split_desk`) is only scored, for the reported
-figures (:data:`HELD_OUT_LOOKS` says how often it was looked at); hyper-parameters (C, cue value, heads) were
-chosen by the same grouped CV on the training part, never on the held-out part.
+threshold chosen by grouped 5-fold cross-validation on the **training part** (the joint head refitted on four
+folds, scored on the fifth; :func:`tune_threshold`). The same out-of-fold predictions give the cross-validated
+figures recorded beside the held-out ones. The held-out part (:func:`classifiers.urgency.data.split_desk`) is
+used once, for the reported figures; hyper-parameters (C, cue value, heads) were chosen by the same grouped CV on
+the training part, never on the held-out part.
 """
 
 from __future__ import annotations
@@ -45,7 +43,6 @@ import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 from classifiers.urgency.baseline import DESCRIPTION as BASELINE_DESCRIPTION
@@ -77,30 +74,13 @@ from classifiers.urgency.model import ARTIFACT_FILE, METADATA_FILE, UrgencyModel
 
 __all__ = ["SPLIT_SEED", "main", "save", "to_artifact", "train", "training_fingerprint", "tune_threshold"]
 
-MODEL_NAME = "urgency-v3"
-JOINT_C = 30.0  # grouped CV on the training part, 3 fold seeds: 15 / 30 / 100 tried
+MODEL_NAME = "urgency-v2"
+JOINT_C = 30.0
 CRISIS_C = 1.0
 CV_FOLDS = 5
-CV_REPEATS = 3  # fold seeds seed, seed + 1, seed + 2
-# The crisis head's probabilities enter the joint head as columns of this size. Grouped CV (3 fold seeds) on the
-# desk training part: 0 → macro-F1 0.864 / category 0.834, 1 → 0.851 / 0.825, 3 → 0.851 / 0.821 (at 0.97 p0
-# recall). Kept at 1, not 0: within the fold-to-fold noise on the desk, and the only path by which the real crisis
-# data (other crisis types, real writing) reaches the decision.
-STACK_SCALE = 1.0
-# How many times held-out figures were looked at while this version was built, and when (recorded in the card).
-HELD_OUT_LOOKS = 3
-HELD_OUT_HISTORY = (
-    "each time by a training run (`vigie evaluate` later wrote the last run's figures into `evaluation/`): (1) the "
-    "first schema-4 lexicon (p0 recall 0.905, precision 0.792, macro-F1 0.771, category accuracy 0.751); (2) after "
-    "fixing accent-folding collisions in it (\"garé*\" matched \"gare\", \"plaqué*\" \"plaque\"), meant to be shipped "
-    "whatever its figures, but its macro-F1 fell just short of the baseline's (0.761 vs 0.762); (3) this version, "
-    "which adds the p(2) multiplier, chosen by CV and measured before look 2 but adopted after it. The held-out "
-    "figures are therefore slightly optimistic. Priority-0 recall on the held-out split (18 of 21) is below both "
-    "the CV figure (0.973) and urgency-v2's 0.952 (20 of 21): the CV-chosen threshold is optimistic, since the "
-    "lexicon was written from the training part's CV errors")
+STACK_SCALE = 3.0  # the crisis head's probabilities enter the joint head as columns of this size
 P0_RECALL_TARGET = 0.97  # the desk's target for the recall of priority 0
-THRESHOLD_GRID = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
-P2_GRID = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)  # multipliers of p(2), tuned with the p(0) one
+THRESHOLD_GRID = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 Progress = Callable[[str], None]
 
@@ -149,16 +129,14 @@ def train(data_dir: Path, *, seed: int = SPLIT_SEED,
     joint = fit(joint_head(), x, y)
     say("joint head fitted; out-of-fold predictions on the training part for the priority-0 threshold")
     groups = [e.group or e.text for e in desk_train]
-    oof = np.vstack([out_of_fold(x, y, groups, seed + r, say) for r in range(CV_REPEATS)])
-    pooled = desk_train * CV_REPEATS
-    threshold, p2_scale, search = tune_threshold(oof, joint.classes_, np.array([e.priority for e in pooled]))
-    objects = {"char": char, "word": word, "joint": joint, "crisis": crisis_fitted, "p0_threshold": threshold,
-               "p2_scale": p2_scale}
+    oof = out_of_fold(x, y, groups, seed, say)
+    threshold, search = tune_threshold(oof, joint.classes_, np.array([e.priority for e in desk_train]))
+    objects = {"char": char, "word": word, "joint": joint, "crisis": crisis_fitted, "p0_threshold": threshold}
     model = UrgencyModel(to_artifact(objects), {"model": MODEL_NAME})
     metrics: dict[str, Any] = {
         "held_out": evaluate(model, held_out),
         "held_out_one_per_dup_group": evaluate(model, one_per_group(held_out)),
-        "cv_training_part": cv_figures(pooled, oof, joint.classes_, threshold, p2_scale),
+        "cv_training_part": cv_figures(desk_train, oof, joint.classes_, threshold),
         "baseline_held_out": figures(held_out, Baseline.fit(desk_train).predict([e.text for e in held_out])),
         "baseline_description": BASELINE_DESCRIPTION,
         "threshold_search": search,
@@ -200,7 +178,7 @@ def out_of_fold(x: sp.csr_matrix, y: npt.NDArray[np.str_], groups: list[str], se
     for k, (fold_train, fold_val) in enumerate(folds, 1):
         head = fit(clone(joint_head()), x[fold_train], y[fold_train])
         oof[np.ix_(fold_val, np.searchsorted(classes, head.classes_))] = head.predict_proba(x[fold_val])
-        say(f"  CV fold {k}/{n_folds} (fold seed {seed})")
+        say(f"  CV fold {k}/{n_folds}")
     return oof
 
 
@@ -218,43 +196,34 @@ def _marginals(joint: npt.NDArray[np.float64], classes: npt.ArrayLike) -> tuple[
 
 
 def tune_threshold(oof: npt.NDArray[np.float64], classes: npt.ArrayLike,
-                   truth: npt.NDArray[np.int64]) -> tuple[float, float, dict[str, Any]]:
-    """``(p0 multiplier, p2 multiplier, search)`` from :data:`THRESHOLD_GRID` × :data:`P2_GRID`, recall first: among
-    the pairs whose out-of-fold recall of priority 0 reaches :data:`P0_RECALL_TARGET` (a missed person in danger
-    costs far more than an agent's few seconds on a false alarm), the best out-of-fold macro-F1 (ties: the better
-    priority-0 precision, then the smaller multipliers). The p(2) multiplier moves the priority 2 / 3 boundary,
-    where balanced class weights still leave many medium messages (rumours, complaints, urgent procedures) at low.
-    If no pair reaches the recall target: the best F2 of priority 0 (recall weighted 4× precision), p2 unscaled."""
+                   truth: npt.NDArray[np.int64]) -> tuple[float, dict[str, Any]]:
+    """The p(0) multiplier of :data:`THRESHOLD_GRID`, recall first: the smallest one whose out-of-fold recall of
+    priority 0 reaches :data:`P0_RECALL_TARGET` (a missed person in danger costs far more than an agent's few
+    seconds on a false alarm); if none does, the one with the best F2 (recall weighted 4× precision)."""
     priority, _, _ = _marginals(oof, classes)
     table = []
     for t in THRESHOLD_GRID:
-        for t2 in P2_GRID:
-            predicted = (priority * np.array([t, 1.0, t2, 1.0])).argmax(axis=1)
-            tp = int(np.sum((predicted == 0) & (truth == 0)))
-            recall = tp / max(1, int(np.sum(truth == 0)))
-            precision = tp / max(1, int(np.sum(predicted == 0)))
-            f2 = 5 * precision * recall / (4 * precision + recall) if tp else 0.0
-            macro = f1_score(truth, predicted, labels=[0, 1, 2, 3], average="macro", zero_division=0)
-            table.append({"threshold": t, "p2_scale": t2, "p0_recall": round(recall, 4),
-                          "p0_precision": round(precision, 4), "f2": round(f2, 4), "macro_f1": round(float(macro), 4)})
+        predicted = (priority * np.array([t, 1.0, 1.0, 1.0])).argmax(axis=1)
+        tp = int(np.sum((predicted == 0) & (truth == 0)))
+        recall = tp / max(1, int(np.sum(truth == 0)))
+        precision = tp / max(1, int(np.sum(predicted == 0)))
+        f2 = 5 * precision * recall / (4 * precision + recall) if tp else 0.0
+        table.append({"threshold": t, "p0_recall": round(recall, 4), "p0_precision": round(precision, 4),
+                      "f2": round(f2, 4)})
     reaching = [row for row in table if row["p0_recall"] >= P0_RECALL_TARGET]
-    if reaching:
-        best = max(reaching, key=lambda r: (r["macro_f1"], r["p0_precision"], -r["threshold"], -r["p2_scale"]))
-    else:
-        best = max((r for r in table if r["p2_scale"] == 1.0), key=lambda r: (r["f2"], -r["threshold"]))
-    return float(best["threshold"]), float(best["p2_scale"]), {
-        "method": f"grouped {CV_FOLDS}-fold CV on the desk training part, {CV_REPEATS} fold seeds pooled: among the "
-                  f"(p0, p2) multipliers whose out-of-fold priority-0 recall reaches {P0_RECALL_TARGET}, the best "
-                  "out-of-fold macro-F1; else the best F2 of priority 0",
+    best = reaching[0] if reaching else max(table, key=lambda row: (row["f2"], -row["threshold"]))
+    return float(best["threshold"]), {
+        "method": f"grouped {CV_FOLDS}-fold CV on the desk training part: the smallest multiplier whose "
+                  f"out-of-fold priority-0 recall reaches {P0_RECALL_TARGET}, else the best F2 of priority 0",
         "grid": table, "chosen": best}
 
 
 def cv_figures(examples: list[Example], oof: npt.NDArray[np.float64], classes: npt.ArrayLike,
-               threshold: float, p2_scale: float = 1.0) -> dict[str, Any]:
-    """Evaluation figures of the out-of-fold predictions (the multipliers were tuned on them, so the figures are a
-    little optimistic; with repeats, ``examples`` holds the training part once per repeat)."""
+               threshold: float) -> dict[str, Any]:
+    """Evaluation figures of the out-of-fold predictions (the threshold was tuned on them, so p0 figures are a
+    little optimistic)."""
     priority, cats, category = _marginals(oof, classes)
-    predicted = Predictions((priority * np.array([threshold, 1.0, p2_scale, 1.0])).argmax(axis=1),
+    predicted = Predictions((priority * np.array([threshold, 1.0, 1.0, 1.0])).argmax(axis=1),
                             cats[category.argmax(axis=1)], priority[:, 0])
     return figures(examples, predicted)
 
@@ -269,13 +238,12 @@ def _compact(head: LogisticRegression) -> LogisticRegression:
 
 def to_artifact(objects: dict[str, Any]) -> dict[str, Any]:
     """What model.skops holds: vocabularies as arrays (skops would store an 80k-entry dict as 80k files),
-    the two heads, the priority-0 threshold and the p(2) multiplier."""
+    the two heads, the priority-0 threshold."""
     char_terms, char_idf = vocabulary_arrays(objects["char"])
     word_terms, word_idf = vocabulary_arrays(objects["word"])
     return {"char_terms": char_terms, "char_idf": char_idf, "char_ngram_range": list(objects["char"].ngram_range),
             "word_terms": word_terms, "word_idf": word_idf, "joint": _compact(objects["joint"]),
             "crisis": _compact(objects["crisis"]), "p0_threshold": float(objects["p0_threshold"]),
-            "p2_scale": float(objects.get("p2_scale", 1.0)),
             "stack_scale": STACK_SCALE}
 
 
@@ -302,12 +270,9 @@ def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, 
         "seed": seed,
         "split": split_description(seed),
         "p0_threshold": float(model_objects["p0_threshold"]),
-        "p2_scale": float(model_objects.get("p2_scale", 1.0)),
         "training": {"joint_C": JOINT_C, "joint_class_weight": "balanced", "crisis_C": CRISIS_C,
                      "stack_scale": STACK_SCALE, "cue_value": CUE_VALUE, "solver": "lbfgs, tol 1e-3",
-                     "cv_folds": CV_FOLDS, "cv_repeats": CV_REPEATS, "held_out_looks": HELD_OUT_LOOKS,
-                     "held_out_history": HELD_OUT_HISTORY,
-                     "features": f"char_wb {tuple(model_objects['char'].ngram_range)} "
+                     "cv_folds": CV_FOLDS, "features": f"char_wb {tuple(model_objects['char'].ngram_range)} "
                      "+ word (1, 2) TF-IDF on prepared text (lower case, accents folded, links and mentions as "
                      f"placeholders) + {len(CUE_NAMES)} cue columns (multilingual lexicon and conjunctions); the "
                      "joint (category, priority) head also reads the crisis head's probabilities (stacked)"},
@@ -325,7 +290,7 @@ def save(model_objects: dict[str, Any], metrics: dict[str, Any], out_dir: Path, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifiers.urgency.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="folder holding police_fr_dev/ etc.")
-    parser.add_argument("--out", type=Path, required=True, help="artifact folder to write, e.g. models/urgency-v3")
+    parser.add_argument("--out", type=Path, required=True, help="artifact folder to write, e.g. models/urgency-v2")
     parser.add_argument("--seed", type=int, default=SPLIT_SEED, help=f"split and CV seed (default {SPLIT_SEED})")
     args = parser.parse_args(argv)
 

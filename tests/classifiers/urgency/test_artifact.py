@@ -104,7 +104,7 @@ def test_round_trip_scores_like_the_trained_objects(tiny: tuple[Path, dict[str, 
     in_memory = UrgencyModel(to_artifact(objects), loaded.metadata)
     texts = ["on est cachés dans la cave, ils tirent", "merci pour tout", "", "le métro est fermé ?"]
     assert loaded.score(texts) == in_memory.score(texts)
-    assert loaded.version.startswith("urgency-v3+")
+    assert loaded.version.startswith("urgency-v2+")
     assert {"created_at", "sklearn_version", "python_version", "schema_version", "data_fingerprint",
             "artifact_sha256", "seed", "split", "p0_threshold", "metrics"} <= set(loaded.metadata)
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
