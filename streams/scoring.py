@@ -31,6 +31,7 @@ from classifiers.urgency import Score, UrgencyModel
 from streams.embedded import die_with_parent
 from streams.networks import ParseError
 from streams.pipeline import Prepared, Raw, prepare
+from streams.runtime import single_threaded_math
 from streams.settings import Settings
 
 _child: dict[str, object] = {}
@@ -40,6 +41,7 @@ def _start(settings: Settings) -> None:
     from streams.queues import routing_policy  # the child builds the policy the worker built, from Settings
 
     die_with_parent()
+    single_threaded_math()
     _child["model"], _child["policy"] = UrgencyModel.load(settings.model_path), routing_policy(settings)
 
 

@@ -13,7 +13,7 @@ from streams.app import WorkerDeps, create_app, register_agents
 from streams.metrics import Metrics
 from streams.pipeline import Triage
 from streams.queues import connect, routing_policy
-from streams.runtime import freeze_startup_heap
+from streams.runtime import freeze_startup_heap, single_threaded_math
 from streams.scoring import ScoringPool
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -46,6 +46,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry) -> faust.App:
 def run_worker(settings: Settings, loglevel: str = "WARN") -> None:
     logging.basicConfig(level=loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ensure_topics(settings)
+    single_threaded_math()  # scoring inline (VIGIE_SCORING_PROCESSES=0) or not, no spinning math threads
     registry = CollectorRegistry()
     app = build_worker(settings, registry)
     freeze_startup_heap()  # the model and faust live as long as the process: keep them out of full collections
