@@ -41,7 +41,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Final
 
 from classifiers.lsh import band_keys, minhash
@@ -149,18 +148,28 @@ class Form:
 
     @staticmethod
     def decode(text: str) -> Form:
-        """The form :meth:`encode` wrote (cached: the same candidates come back for many messages)."""
-        return _decode(text)
+        """The form :meth:`encode` wrote (cached: the same candidates come back for many messages, and a
+        message's own form, encoded by :func:`sketch`, is decoded again to plan its batch)."""
+        f = _FORMS.get(text)
+        if f is None:
+            parts = text.split()
+            f = _remember(text, Form([p.lstrip("^") for p in parts], [p.startswith("^") for p in parts]))
+        return f
 
     @property
     def text(self) -> str:
         return " ".join(self.tokens)
 
 
-@lru_cache(maxsize=1 << 15)
-def _decode(text: str) -> Form:
-    parts = text.split()
-    return Form([p.lstrip("^") for p in parts], [p.startswith("^") for p in parts])
+_FORMS: dict[str, Form] = {}  # encoded form → Form, emptied when it reaches _FORMS_MAX
+_FORMS_MAX: Final = 1 << 15
+
+
+def _remember(encoded: str, f: Form) -> Form:
+    if len(_FORMS) >= _FORMS_MAX:
+        _FORMS.clear()
+    _FORMS[encoded] = f
+    return f
 
 
 def _is_content(token: str) -> bool:
@@ -407,4 +416,6 @@ def sketch(text: str) -> Sketch | None:
     items = elements(f)
     if len(f.tokens) < MIN_TOKENS or not items:
         return None
-    return Sketch(f.encode(), band_keys(minhash(items)))
+    encoded = f.encode()
+    _remember(encoded, f)
+    return Sketch(encoded, band_keys(minhash(items)))
