@@ -36,6 +36,7 @@ from streams.metrics import Metrics
 from streams.networks import ParseError, parse_record
 from streams.pipeline import OutRecord, Record, Triage
 from streams.queues import Pending, connect
+from streams.runtime import single_threaded_math
 from streams.settings import Settings
 
 
@@ -116,6 +117,7 @@ def main() -> None:
         print(f"flame graph: {svg}")
         return
 
+    single_threaded_math()  # as in the worker and its scoring process
     with EmbeddedRedis() as server:
         base = Settings(redis_url=server.url)
         model = UrgencyModel.load(base.model_path)
