@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from classifiers.neardup import Form, Sketch, compare
+from classifiers.neardup import Sketch, compare
+from classifiers.neardup_form import Form
 from classifiers.taxonomy import Priority
 
 RAISABLE: Final = frozenset({"rumor", "safety_question", "witness_tip", "missing_person", "complaint_police"})

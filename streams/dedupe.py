@@ -31,8 +31,9 @@ from weakref import WeakKeyDictionary
 import orjson
 from redis.commands.core import AsyncScript
 
-from classifiers.neardup import Form, best_match
+from classifiers.neardup import best_match
 from classifiers.neardup_cluster import BUCKET_CAP, MAX_CANDIDATES, Follow, is_strict, raised_priority
+from classifiers.neardup_form import Form
 from classifiers.triage import plan as triage_plan
 
 if TYPE_CHECKING:

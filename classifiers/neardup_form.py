@@ -1,0 +1,212 @@
+"""A message as near-duplicate detection sees it: its :class:`Form`, the tokens once what reposts add is undone
+(accents, case, URLs, mentions, ``RT`` prefixes, trailing hashtags, emoji, repeated punctuation, repost words
+such as "partagez" or "svp"), with **anchors** marked: numbers, capitalised words (names, places) and the word
+after a place cue ("rue de X", "gare de X", "lycée X"). What is compared and hashed is in
+:mod:`classifiers.neardup`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from classifiers.normalize import URL, strip_accents
+
+ANCHOR_WEIGHT: Final = 3.0  # shingles of anchors weigh this much in comparisons (classifiers.neardup) ...
+STOP_WEIGHT: Final = 0.5  # ... and those of stop words this much; measured with its thresholds
+STEM: Final = 5  # letters of a word that its LSH element keeps ("nouvelle" ~ "nouvelles")
+
+_RT_PREFIX = re.compile(r"^(?:\s*rt\b\s*(?:@\w+)?\s*:?\s*)+", re.IGNORECASE)
+_MENTION = re.compile(r"@\w+")
+_TRAILING_TAG = re.compile(r"#\w+$")
+_REPEAT = re.compile(r"(\D)\1{2,}")
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words reposters add around the same text; they say nothing about the event.
+DECORATION: Final = _wordset(
+    "rt partagez partage partager svp stp pls plz please share urgent important attention retweet diffusez")
+# Function words (French, English): they glue a text together but weigh half as much as content words.
+STOP: Final = _wordset("""
+    le la les l un une des de du d a au aux en et ou est sont ce c ca cette ces cet qu que qui quoi il ils elle
+    elles on nous vous je j me m te t se s y pour par sur sous dans avec sans pas ne n plus tres tout tous toute
+    toutes mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs si mais donc car lui eux ici la-bas
+    the an of to in on at is are and or for with it this that be was were i you we he she they my your his her
+    its our their from by as me him them not no
+""")
+# Words after which the next content word names a place: "rue de la Roquette", "gare du Nord", "lycée Voltaire".
+PLACE_CUES: Final = _wordset(
+    "rue avenue boulevard place gare station metro porte quai pont allee impasse square parc stade lycee "
+    "college ecole hopital eglise ligne cite quartier arrondissement street road tribune batiment escalier salle "
+    "terminal gate hall voie secteur bloc")
+_ABBREVIATIONS: Final = {"st": "saint", "ste": "sainte", "bd": "boulevard", "bld": "boulevard", "av": "avenue"}
+_ORDINAL_SUFFIXES: Final = frozenset({"e", "eme", "er", "ere", "nd", "nde", "st", "th", "rd", "h", "m"})
+
+
+class Form:
+    """A message as near-duplicate detection sees it: tokens, and which of them are anchors; plus what
+    comparisons reuse (content words, their stems, numbers, anchors), computed once."""
+
+    __slots__ = ("_prefixes", "_shingles", "_words", "anchor_set", "anchors", "content", "numbers", "stems",
+                 "tokens")
+
+    def __init__(self, tokens: Sequence[str], anchors: Sequence[bool]) -> None:
+        if len(tokens) != len(anchors):
+            raise ValueError("one anchor flag per token")
+        self.tokens: tuple[str, ...] = tuple(tokens)
+        self.anchors: tuple[bool, ...] = tuple(anchors)
+        self.content: tuple[str, ...] = tuple(t for t in self.tokens if is_content(t))
+        self.stems: frozenset[str] = frozenset(t[:STEM] for t in self.content)
+        self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
+        self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
+        self._words = frozenset(self.tokens)
+        self._prefixes: frozenset[str] | None = None  # built by has_word(), the first time it needs them
+        self._shingles: dict[str, float] | None = None
+
+    def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
+        """Weighted 4-shingles with ``anchors`` (a superset of the form's own); cached for its own anchors."""
+        if anchors & self._words <= self.anchor_set:  # nothing more is an anchor here
+            if self._shingles is None:
+                self._shingles = weighted_shingles(self.tokens, self.anchor_set)
+            return self._shingles
+        return weighted_shingles(self.tokens, anchors)
+
+    def has_word(self, word: str) -> bool:
+        """Does the form contain ``word`` or a spelling variant of it (see :func:`same_word`)?"""
+        if word in self._words:
+            return True
+        if word.isdigit() or len(word) < 4:
+            return False
+        prefixes = self._prefixes
+        if prefixes is None:  # every prefix of 4+ letters of a word, the 5-letter stems included
+            prefixes = self._prefixes = frozenset(
+                t[:k] for t in self._words if not t.isdigit() for k in range(4, len(t)))
+        if word in prefixes:  # a longer word starts with it ("pers" → "personnes")
+            return True
+        if any(word[:k] in self._words for k in range(4, len(word))):  # it starts with a word of ours
+            return True
+        return len(word) >= 5 and word[:5] in prefixes  # five letters in common at the start
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Form) and (self.tokens, self.anchors) == (other.tokens, other.anchors)
+
+    def __hash__(self) -> int:
+        return hash((self.tokens, self.anchors))
+
+    def __repr__(self) -> str:
+        return f"Form({self.encode()!r})"
+
+    def encode(self) -> str:
+        """Compact text kept in the dedupe window: tokens separated by spaces, anchors prefixed with ``^``."""
+        return " ".join("^" + t if a else t for t, a in zip(self.tokens, self.anchors, strict=True))
+
+    @staticmethod
+    def decode(text: str) -> Form:
+        """The form :meth:`encode` wrote (cached: the same candidates come back for many messages, and a
+        message's own form, encoded by :func:`sketch`, is decoded again to plan its batch)."""
+        f = _FORMS.get(text)
+        if f is None:
+            parts = text.split()
+            f = remember(text, Form([p.lstrip("^") for p in parts], [p.startswith("^") for p in parts]))
+        return f
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+_FORMS: dict[str, Form] = {}  # encoded form → Form, emptied when it reaches _FORMS_MAX
+_FORMS_MAX: Final = 1 << 15
+
+
+def remember(encoded: str, f: Form) -> Form:
+    if len(_FORMS) >= _FORMS_MAX:
+        _FORMS.clear()
+    _FORMS[encoded] = f
+    return f
+
+
+def is_content(token: str) -> bool:
+    return token not in STOP and (len(token) >= 3 or token.isdigit())
+
+
+def _is_shouting(text: str) -> bool:
+    """Mostly capitals, among the letters that have a case."""
+    upper = sum(map(str.isupper, text))
+    cased = upper + sum(map(str.islower, text))
+    return cased > 0 and upper > 0.6 * cased
+
+
+def _strip_trailing_tags(text: str) -> str:
+    """Hashtags (and emoji, punctuation) at the end: ``"... vite 🙏 #Paris #13novembre ❤️"`` → ``"... vite"``."""
+    end = len(text)
+    while True:
+        while end and not (text[end - 1].isalnum() or text[end - 1] in "#_"):
+            end -= 1
+        tag = _TRAILING_TAG.search(text, 0, end)
+        if tag is None or tag.start() == 0:
+            return text[:end]
+        end = tag.start()
+
+
+def form(text: str) -> Form:
+    """The :class:`Form` of a message (see the module docstring for what is removed and what is an anchor)."""
+    out = _RT_PREFIX.sub("", text)
+    out = URL.sub(" . ", out)
+    out = _MENTION.sub(" ", out)
+    out = _strip_trailing_tags(out)
+    out = _REPEAT.sub(r"\1\1", strip_accents(out))
+    cased = not _is_shouting(out)  # in an all-caps message, capitals say nothing about names
+    tokens: list[str] = []
+    anchors: list[bool] = []
+    after_cue, last_end = False, -1
+    for match in _TOKEN.finditer(out):
+        raw = match.group()
+        word = raw.lower()
+        word = _ABBREVIATIONS.get(word, word)
+        glued = match.start() == last_end
+        last_end = match.end()
+        if glued and tokens and tokens[-1].isdigit() and word in _ORDINAL_SUFFIXES:
+            continue  # "11e", "11ème", "21h30", "1m60": the numbers are what count
+        if word in DECORATION:
+            continue
+        # after a place cue: the next content word, or a capital letter ("porte C", "tribune E")
+        anchor = word.isdigit() or (after_cue and (word not in STOP or (len(raw) == 1 and raw.isupper())))
+        # a capital at the start of a sentence counts too: names often open a post ("Camille, 27 ans, ...")
+        if cased and len(raw) > 1 and raw[0].isupper() and not raw.isupper() and word not in STOP:
+            anchor = True
+        if word in PLACE_CUES:
+            after_cue = True
+        elif word not in STOP:
+            after_cue = False
+        tokens.append(word)
+        anchors.append(anchor)
+    return Form(tuple(tokens), tuple(anchors))
+
+
+def _weight(token: str, anchors: frozenset[str]) -> float:
+    if token in anchors or token.isdigit():
+        return ANCHOR_WEIGHT
+    return STOP_WEIGHT if token in STOP else 1.0
+
+
+def weighted_shingles(tokens: Sequence[str], anchors: frozenset[str]) -> dict[str, float]:
+    """Character 4-shingles of the joined tokens, each weighing as much as the heaviest token it touches."""
+    text = " " + " ".join(tokens) + " "
+    weights = [STOP_WEIGHT] * len(text)
+    pos = 1
+    for t in tokens:
+        w = _weight(t, anchors)
+        weights[pos:pos + len(t)] = [w] * len(t)
+        pos += len(t) + 1
+    out: dict[str, float] = {}
+    for i in range(max(1, len(text) - 3)):
+        g, w = text[i:i + 4], max(weights[i:i + 4])
+        if w > out.get(g, 0.0):
+            out[g] = w
+    return out
