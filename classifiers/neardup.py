@@ -67,24 +67,27 @@ def same_word(a: str, b: str) -> bool:
     return len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]
 
 
-def _unmatched_anchors(a: Form, b: Form) -> list[str]:
-    return [t for t in a.anchor_set if not t.isdigit() and not b.has_word(t)]
+def _unmatched_anchor(a: Form, b: Form) -> bool:
+    """Has ``a`` a name or place that ``b`` lacks?"""
+    return any(not b.has_word(t) for t in a.word_anchors)
 
 
-def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _nested(a: Form, b: Form) -> bool:
     """Is one multiset of numbers contained in the other?"""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    counts = Counter(large)
-    counts.subtract(small)
+    small, large = (a, b) if len(a.numbers) <= len(b.numbers) else (b, a)
+    if not small.number_set <= large.number_set:  # the common answer, without counting
+        return False
+    counts = Counter(large.numbers)
+    counts.subtract(small.numbers)
     return min(counts.values(), default=0) >= 0
 
 
 def conflict(a: Form, b: Form) -> str | None:
     """Why ``a`` and ``b`` cannot be the same story, or None: ``"numbers"`` when each has a number the other
     lacks, ``"anchors"`` when each has a name or place the other lacks."""
-    if a.numbers != b.numbers and not _nested(a.numbers, b.numbers):
+    if a.numbers != b.numbers and not _nested(a, b):
         return "numbers"
-    if _unmatched_anchors(a, b) and _unmatched_anchors(b, a):
+    if _unmatched_anchor(a, b) and _unmatched_anchor(b, a):
         return "anchors"
     return None
 
@@ -138,19 +141,22 @@ class Comparison:
     # "order"
 
 
+_APART: Final = {why: Comparison(False, 0.0, why) for why in ("short", "distant", "numbers", "anchors")}
+
+
 def compare(a: Form, b: Form, *, strict: bool = False) -> Comparison:
     """Are ``a`` and ``b`` the same story (a repost, edited or shortened)? Cheapest tests first.
 
     ``strict`` (when either message is priority 0 or 1): a word replaced by another also keeps them apart,
     so two people hiding "dans la réserve du bar" and "du resto" are never one item."""
     if len(a.tokens) < MIN_TOKENS or len(b.tokens) < MIN_TOKENS:
-        return Comparison(False, 0.0, "short")
+        return _APART["short"]
     small = min(len(a.stems), len(b.stems))
     if not small or len(a.stems & b.stems) < MIN_STEMS_SHARED * small:
-        return Comparison(False, 0.0, "distant")  # cheap: every pair measured the same shares ≥ 2/3 of stems
+        return _APART["distant"]  # cheap: every pair measured the same shares ≥ 2/3 of stems
     why = conflict(a, b)
     if why:
-        return Comparison(False, 0.0, why)
+        return _APART[why]
     score = weighted_similarity(a, b)
     if score >= MIN_SIMILARITY:
         reason = "similar"

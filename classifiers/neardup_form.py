@@ -52,8 +52,8 @@ class Form:
     """A message as near-duplicate detection sees it: tokens, and which of them are anchors; plus what
     comparisons reuse (content words, their stems, numbers, anchors), computed once."""
 
-    __slots__ = ("_prefixes", "_shingles", "_words", "anchor_set", "anchors", "content", "numbers", "stems",
-                 "tokens")
+    __slots__ = ("_has", "_prefixes", "_shingles", "_words", "anchor_set", "anchors", "content", "number_set",
+                 "numbers", "stems", "tokens", "word_anchors")
 
     def __init__(self, tokens: Sequence[str], anchors: Sequence[bool]) -> None:
         if len(tokens) != len(anchors):
@@ -63,9 +63,12 @@ class Form:
         self.content: tuple[str, ...] = tuple(t for t in self.tokens if is_content(t))
         self.stems: frozenset[str] = frozenset(t[:STEM] for t in self.content)
         self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
+        self.number_set: frozenset[str] = frozenset(self.numbers)
         self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
+        self.word_anchors: tuple[str, ...] = tuple(t for t in self.anchor_set if not t.isdigit())  # names, places
         self._words = frozenset(self.tokens)
         self._prefixes: frozenset[str] | None = None  # built by has_word(), the first time it needs them
+        self._has: dict[str, bool] = {}  # has_word's answers: a cached form meets the same anchors again and again
         self._shingles: dict[str, float] | None = None
 
     def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
@@ -82,6 +85,12 @@ class Form:
             return True
         if word.isdigit() or len(word) < 4:
             return False
+        found = self._has.get(word)
+        if found is None:
+            found = self._has[word] = self._variant(word)
+        return found
+
+    def _variant(self, word: str) -> bool:
         prefixes = self._prefixes
         if prefixes is None:  # every prefix of 4+ letters of a word, the 5-letter stems included
             prefixes = self._prefixes = frozenset(
