@@ -69,7 +69,8 @@ def same_word(a: str, b: str) -> bool:
 
 def _unmatched_anchor(a: Form, b: Form) -> bool:
     """Has ``a`` a name or place that ``b`` lacks?"""
-    return any(not b.has_word(t) for t in a.word_anchors)
+    missing = a.word_anchors - b.words  # the common case, set arithmetic; then spelling variants
+    return bool(missing) and any(not b.has_word(t) for t in missing)
 
 
 def _nested(a: Form, b: Form) -> bool:

@@ -52,8 +52,8 @@ class Form:
     """A message as near-duplicate detection sees it: tokens, and which of them are anchors; plus what
     comparisons reuse (content words, their stems, numbers, anchors), computed once."""
 
-    __slots__ = ("_has", "_prefixes", "_shingles", "_words", "anchor_set", "anchors", "content", "number_set",
-                 "numbers", "stems", "tokens", "word_anchors")
+    __slots__ = ("_has", "_prefixes", "_shingles", "anchor_set", "anchors", "content", "number_set",
+                 "numbers", "stems", "tokens", "word_anchors", "words")
 
     def __init__(self, tokens: Sequence[str], anchors: Sequence[bool]) -> None:
         if len(tokens) != len(anchors):
@@ -65,15 +65,15 @@ class Form:
         self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
         self.number_set: frozenset[str] = frozenset(self.numbers)
         self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
-        self.word_anchors: tuple[str, ...] = tuple(t for t in self.anchor_set if not t.isdigit())  # names, places
-        self._words = frozenset(self.tokens)
+        self.word_anchors: frozenset[str] = frozenset(t for t in self.anchor_set if not t.isdigit())  # names, places
+        self.words: frozenset[str] = frozenset(self.tokens)
         self._prefixes: frozenset[str] | None = None  # built by has_word(), the first time it needs them
         self._has: dict[str, bool] = {}  # has_word's answers: a cached form meets the same anchors again and again
         self._shingles: dict[str, float] | None = None
 
     def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
         """Weighted 4-shingles with ``anchors`` (a superset of the form's own); cached for its own anchors."""
-        if anchors & self._words <= self.anchor_set:  # nothing more is an anchor here
+        if anchors & self.words <= self.anchor_set:  # nothing more is an anchor here
             if self._shingles is None:
                 self._shingles = weighted_shingles(self.tokens, self.anchor_set)
             return self._shingles
@@ -81,7 +81,7 @@ class Form:
 
     def has_word(self, word: str) -> bool:
         """Does the form contain ``word`` or a spelling variant of it (see :func:`same_word`)?"""
-        if word in self._words:
+        if word in self.words:
             return True
         if word.isdigit() or len(word) < 4:
             return False
@@ -94,10 +94,10 @@ class Form:
         prefixes = self._prefixes
         if prefixes is None:  # every prefix of 4+ letters of a word, the 5-letter stems included
             prefixes = self._prefixes = frozenset(
-                t[:k] for t in self._words if not t.isdigit() for k in range(4, len(t)))
+                t[:k] for t in self.words if not t.isdigit() for k in range(4, len(t)))
         if word in prefixes:  # a longer word starts with it ("pers" → "personnes")
             return True
-        if any(word[:k] in self._words for k in range(4, len(word))):  # it starts with a word of ours
+        if any(word[:k] in self.words for k in range(4, len(word))):  # it starts with a word of ours
             return True
         return len(word) >= 5 and word[:5] in prefixes  # five letters in common at the start
 

@@ -104,10 +104,6 @@ class _State:
     fields: bytes = b""  # the new item's fields, as the script takes them (made once)
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 async def enqueue(store: QueueStore, batch: Sequence[Pending], plan: Sequence[Follow | None] | None = None,
                   ) -> list[str]:
     """Enqueue ``batch`` (see the module docstring); one outcome per message: ``enqueued``, ``folded`` (exact
@@ -144,7 +140,7 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending], plan: Seque
             await store._enqueue(keys=[store.stats_key], args=args, client=pipe)
         replies = [reply for chunk in await pipe.execute() for reply in chunk]
         for i, reply in zip(todo, replies, strict=True):
-            _settle(batch[i], states[i], [_text(r) for r in reply])
+            _settle(batch[i], states[i], [r.decode() if r.__class__ is bytes else str(r) for r in reply])
         if round_no > len(batch) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
             raise RuntimeError("near-duplicate folding did not converge")
     await _raise_grown(store, batch, states)
