@@ -1,8 +1,9 @@
 """Enqueue with duplicate folding: the Redis side of ``classifiers/neardup.py``.
 
 A batch goes through ``lua/enqueue.lua`` in as few round trips as it needs (one script call per :data:`CHUNK`
-messages, pipelined; each message is its own atomic step inside the call; the comparisons happen here, in
-Python, between round trips):
+messages; each message is its own atomic step inside the call; the comparisons happen here, in Python, between
+round trips). The chunks of a batch go through their rounds side by side, each on its own connection, so that
+the comparisons of one chunk overlap Redis running another's step:
 
 1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
    batch; they wait for it (``follow``).
@@ -20,6 +21,7 @@ Then a cluster that grew past a threshold of distinct authors gets its item's pr
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Sequence
@@ -122,29 +124,53 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending], plan: Seque
     elif len(plan) != len(batch):
         raise ValueError(f"a plan of {len(plan)} for a batch of {len(batch)}")
     states = [_State(f, batch[f.leader].decision.message.identity if f else "") for f in plan]
-    window = _scripts(store).window
-    token = secrets.token_hex(6)
-    settings = window.settings(store)
-    round_no = 0
-    while True:
-        todo = [i for i, s in enumerate(states) if s.outcome is None]
-        if not todo:
-            break
-        round_no += 1
-        now = int(time.time() * 1000)
-        pipe = store.redis.pipeline(transaction=False)
-        for start in range(0, len(todo), CHUNK):
-            args: list[Any] = [store.p, now, settings, token]
-            for i in todo[start:start + CHUNK]:
-                args += _args(batch[i], states[i])
-            await store._enqueue(keys=[store.stats_key], args=args, client=pipe)
-        replies = [reply for chunk in await pipe.execute() for reply in chunk]
-        for i, reply in zip(todo, replies, strict=True):
-            _settle(batch[i], states[i], [r.decode() if r.__class__ is bytes else str(r) for r in reply])
-        if round_no > len(batch) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
-            raise RuntimeError("near-duplicate folding did not converge")
+    run = _Run(store, batch, states)
+    # the chunks go their own ways, each on its own connection: while Redis runs one chunk's step, the
+    # candidates another chunk brought back are compared here
+    calls = [asyncio.ensure_future(run.chunk(range(start, min(start + CHUNK, len(batch)))))
+             for start in range(0, len(batch), CHUNK)]
+    try:
+        await asyncio.gather(*calls)
+    finally:
+        for call in calls:
+            call.cancel()  # only when one failed: the others are stopped (the batch is written again on replay)
     await _raise_grown(store, batch, states)
     return [(s.outcome or "", s.reply[1] if len(s.reply) > 1 else "") for s in states]
+
+
+class _Run:
+    """One batch on its way through the rounds (see the module docstring), chunk by chunk."""
+
+    def __init__(self, store: QueueStore, batch: Sequence[Pending], states: Sequence[_State]) -> None:
+        self.store, self.batch, self.states = store, batch, states
+        self.token = secrets.token_hex(6)
+        self.settings = _scripts(store).window.settings(store)
+        self._settled = asyncio.Event()  # set (and replaced) whenever messages settle
+
+    async def chunk(self, members: range) -> None:
+        """Take the messages ``members`` of the batch through their rounds. A message that follows one of an
+        earlier chunk waits until that one has settled (its item exists then)."""
+        rounds = 0
+        while todo := [i for i in members if self.states[i].outcome is None]:
+            ready = [i for i in todo if self._ready(i, members)]
+            if not ready:
+                await self._settled.wait()
+                continue
+            rounds += 1
+            if rounds > len(members) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
+                raise RuntimeError("near-duplicate folding did not converge")
+            args: list[Any] = [self.store.p, int(time.time() * 1000), self.settings, self.token]
+            for i in ready:
+                args += _args(self.batch[i], self.states[i])
+            replies = await self.store._enqueue(keys=[self.store.stats_key], args=args)
+            for i, reply in zip(ready, replies, strict=True):
+                _settle(self.batch[i], self.states[i], [r.decode() if r.__class__ is bytes else str(r) for r in reply])
+            self._settled.set()
+            self._settled = asyncio.Event()
+
+    def _ready(self, i: int, members: range) -> bool:
+        follow = self.states[i].follow
+        return follow is None or follow.leader in members or self.states[follow.leader].outcome is not None
 
 
 def _args(pending: Pending, state: _State) -> list[Any]:
