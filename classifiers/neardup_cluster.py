@@ -66,31 +66,46 @@ def plan_batch(members: Sequence[Member]) -> list[Follow | None]:
 
     The store looks messages up in the window one by one, but a batch is looked up before any of it is
     written; planning the batch first keeps "the first message is the item" true inside a batch too."""
-    by_fingerprint: dict[str, int] = {}
-    by_band: dict[bytes, list[int]] = {}
-    forms: dict[int, Form] = {}
-    plan: list[Follow | None] = []
-    roots: list[int] = []  # the first message of each message's cluster, in the batch
-    for i, m in enumerate(members):
-        follow: Follow | None = None
-        if m.fingerprint is not None and m.fingerprint in by_fingerprint:
-            follow = Follow(by_fingerprint[m.fingerprint], "exact")
-        elif m.sketch is not None:
-            forms[i] = Form.decode(m.sketch.form)
-            leader = _near_leader(i, members, forms, by_band, roots)
-            follow = Follow(leader, "near") if leader is not None else None
-        plan.append(follow)
-        roots.append(roots[follow.leader] if follow is not None else i)
-        if m.fingerprint is not None:
-            by_fingerprint.setdefault(m.fingerprint, i)
-        if m.sketch is not None:
-            forms.setdefault(i, Form.decode(m.sketch.form))
-            for band in m.sketch.bands:
-                bucket = by_band.setdefault(band, [])
-                bucket.append(i)
-                if len(bucket) > BUCKET_CAP:  # as in the store's window: the most recent few per bucket
-                    del bucket[0]
-    return plan
+    return BatchPlan().extend(members)
+
+
+class BatchPlan:
+    """:func:`plan_batch`, a part of the batch at a time: ``extend`` plans the next messages against all the
+    earlier ones (so the store can start on a batch's first chunk while the next is planned)."""
+
+    def __init__(self) -> None:
+        self.members: list[Member] = []
+        self._by_fingerprint: dict[str, int] = {}
+        self._by_band: dict[bytes, list[int]] = {}
+        self._forms: dict[int, Form] = {}
+        self._roots: list[int] = []  # the first message of each message's cluster, in the batch
+
+    def extend(self, members: Sequence[Member]) -> list[Follow | None]:
+        """The plan of ``members``, the batch's next messages (leaders are indices in the whole batch)."""
+        plan: list[Follow | None] = []
+        by_fingerprint, by_band, forms, roots = self._by_fingerprint, self._by_band, self._forms, self._roots
+        for m in members:
+            i = len(self.members)
+            self.members.append(m)
+            follow: Follow | None = None
+            if m.fingerprint is not None and m.fingerprint in by_fingerprint:
+                follow = Follow(by_fingerprint[m.fingerprint], "exact")
+            elif m.sketch is not None:
+                forms[i] = Form.decode(m.sketch.form)
+                leader = _near_leader(i, self.members, forms, by_band, roots)
+                follow = Follow(leader, "near") if leader is not None else None
+            plan.append(follow)
+            roots.append(roots[follow.leader] if follow is not None else i)
+            if m.fingerprint is not None:
+                by_fingerprint.setdefault(m.fingerprint, i)
+            if m.sketch is not None:
+                forms.setdefault(i, Form.decode(m.sketch.form))
+                for band in m.sketch.bands:
+                    bucket = by_band.setdefault(band, [])
+                    bucket.append(i)
+                    if len(bucket) > BUCKET_CAP:  # as in the store's window: the most recent few per bucket
+                        del bucket[0]
+        return plan
 
 
 def _near_leader(i: int, members: Sequence[Member], forms: dict[int, Form],

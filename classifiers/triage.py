@@ -41,4 +41,9 @@ def decide(messages: Sequence[Message], scores: Sequence[Score], policy: Routing
 def plan(decisions: Sequence[Decision]) -> list[Follow | None]:
     """For each decision of a batch, in order, the earlier one of the batch it reposts, if any
     (:func:`classifiers.neardup_cluster.plan_batch`)."""
-    return plan_batch([Member(d.fingerprint, d.sketch, int(d.score.priority)) for d in decisions])
+    return plan_batch(members(decisions))
+
+
+def members(decisions: Sequence[Decision]) -> list[Member]:
+    """What batch planning needs of each decision."""
+    return [Member(d.fingerprint, d.sketch, int(d.score.priority)) for d in decisions]

@@ -6,7 +6,7 @@ round trips). The chunks of a batch go through their rounds side by side, each o
 the comparisons of one chunk overlap Redis running another's step:
 
 1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
-   batch; they wait for it (``follow``).
+   batch (beforehand, in the worker's scoring process; or here, chunk by chunk); they wait for it (``follow``).
 2. Every other message is looked up (``first``): redelivery, exact repost (folded at once), or near-duplicate
    candidates in the shared window. A message with no candidate is enqueued in that same call.
 3. Candidates are compared (:func:`classifiers.neardup.best_match`, strictly when either message is priority 0
@@ -34,9 +34,9 @@ import orjson
 from redis.commands.core import AsyncScript
 
 from classifiers.neardup import best_match
-from classifiers.neardup_cluster import BUCKET_CAP, MAX_CANDIDATES, Follow, is_strict, raised_priority
+from classifiers.neardup_cluster import BUCKET_CAP, MAX_CANDIDATES, BatchPlan, Follow, is_strict, raised_priority
 from classifiers.neardup_form import Form
-from classifiers.triage import plan as triage_plan
+from classifiers.triage import members as triage_members
 
 if TYPE_CHECKING:
     from streams.queues import Pending, QueueStore
@@ -119,17 +119,24 @@ async def enqueue_items(store: QueueStore, batch: Sequence[Pending], plan: Seque
     """:func:`enqueue`, with the id of the item each message ended in (its own, or its cluster's)."""
     if not batch:
         return []
-    if plan is None:
-        plan = triage_plan([p.decision for p in batch])
-    elif len(plan) != len(batch):
+    if plan is not None and len(plan) != len(batch):
         raise ValueError(f"a plan of {len(plan)} for a batch of {len(batch)}")
-    states = [_State(f, batch[f.leader].decision.message.identity if f else "") for f in plan]
+    planner = BatchPlan() if plan is None else None
+    ahead: Sequence[Follow | None] = plan or ()
+    states: list[_State] = []
     run = _Run(store, batch, states)
     # the chunks go their own ways, each on its own connection: while Redis runs one chunk's step, the
-    # candidates another chunk brought back are compared here
-    calls = [asyncio.ensure_future(run.chunk(range(start, min(start + CHUNK, len(batch)))))
-             for start in range(0, len(batch), CHUNK)]
+    # candidates another chunk brought back are compared here (and the next chunk is planned, when the plan
+    # was not made beforehand)
+    calls: list[asyncio.Future[None]] = []
     try:
+        for start in range(0, len(batch), CHUNK):
+            part = range(start, min(start + CHUNK, len(batch)))
+            follows = (planner.extend(triage_members([batch[i].decision for i in part])) if planner is not None
+                       else ahead[start:part.stop])
+            states += [_State(f, batch[f.leader].decision.message.identity if f else "") for f in follows]
+            calls.append(asyncio.ensure_future(run.chunk(part)))
+            await asyncio.sleep(0)  # the chunk's first step goes out before the next chunk is planned
         await asyncio.gather(*calls)
     finally:
         for call in calls:
