@@ -176,3 +176,26 @@ async def test_a_growing_rumour_moves_up_one_priority(store: QueueStore) -> None
     assert item["queue"] == "public_info:p1"
     assert (await store.depths())["public_info:p1"]["depth"] == 1
     assert [e["event"] for e in await store.history("x:0")] == ["enqueued", "raised"]
+
+
+@pytest.mark.parametrize("planned", [True, False], ids=["plan-made-beforehand", "planned-here"])
+async def test_reposts_in_later_chunks_of_a_batch_fold_into_the_first_chunk(store: QueueStore, planned: bool,
+                                                                            ) -> None:
+    # the chunks of a batch go through their rounds side by side: a repost in a later chunk waits for its
+    # first message, in the first chunk, and folds into it
+    from classifiers.triage import plan
+    from streams.dedupe import CHUNK, enqueue
+
+    n = 2 * CHUNK + 20
+    texts = [f"colis numéro {i} livré au guichet {i * 7 + 3}, merci de venir le chercher" for i in range(n)]
+    texts[0] = APPEAL
+    texts[CHUNK + 5] = APPEAL_REPOSTS[0]  # near, second chunk
+    texts[2 * CHUNK + 7] = APPEAL  # exact, third chunk
+    texts[2 * CHUNK + 9] = APPEAL_REPOSTS[0]  # exact repost of a near one, third chunk
+    batch = [pending(f"c{i}", t) for i, t in enumerate(texts)]
+    outcomes = await enqueue(store, batch, plan([p.decision for p in batch]) if planned else None)
+    folded = {CHUNK + 5: "folded_near", 2 * CHUNK + 7: "folded", 2 * CHUNK + 9: "folded"}
+    assert outcomes == [folded.get(i, "enqueued") for i in range(n)]
+    item = await store.item("x:c0")
+    assert item is not None and item["dup_count"] == 4 and item["authors"] == 4
+    assert (await store.counters())["enqueued"] == n - 3
