@@ -9,8 +9,11 @@ For each window size W: W messages of the project's synthetic surge (``streams.g
 from the same templates, and near-duplicate edits added here: "URGENT", "partagez", emoji, truncation) are
 enqueued through the worker's own path (``QueueStore.enqueue`` → ``lua/enqueue.lua`` against a real
 redis-server) to fill the window; then ``--runs`` times ``--measure`` further messages are timed in batches of
-``--batch`` (the worker's batch size). *Lookup + insert* is that enqueue step, as the worker runs it (sketches are
-computed beforehand, as the worker's scoring process does; their cost is reported on its own line). Memory:
+``--batch`` (the worker's batch size). The timed messages are the same at every window size (another night of
+the generator, so only the window changes; ``--measured continued`` times what follows the window in the same
+night instead, where a bigger window also means more exact reposts, which are cheap). *Lookup + insert* is that
+enqueue step, as the worker runs it (sketches are computed beforehand, as the worker's scoring process does;
+their cost is reported on its own line; the batch plan is made in the timed step, chunk by chunk). Memory:
 the window's own keys (LSH buckets, forms, fingerprints: ``MEMORY USAGE``) per message in the window, and
 Redis's whole ``used_memory`` growth per message (items and queues included).
 
@@ -228,7 +231,9 @@ def look_alikes_vigie(settings: Settings) -> list[bool]:
 # --- one window size -----------------------------------------------------------------------------------------
 
 def run_window(settings: Settings, window: int, measure: int, runs: int, batch: int, brute_max: int,
-               brute_sample: int, brute_threshold: float, data: Sequence[tuple[Message, int, str]]) -> dict[str, Any]:
+               brute_sample: int, brute_threshold: float, data: Sequence[tuple[Message, int, str]],
+               measured: Sequence[tuple[Message, int, str]]) -> dict[str, Any]:
+    """Fill the window with ``data[:window]``, then time ``measured`` (``2 * runs * measure`` messages)."""
     s = harness.phase(settings)
     client = redis.Redis.from_url(s.redis_url)
     before = used_memory(client)
@@ -243,17 +248,17 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     win_bytes, fps = window_bytes(client, s.key_prefix)
     rates, exact_rates, outcome_counts = [], [], {}
     for r in range(runs):
-        start = window + 2 * r * measure
-        part = decisions(data[start: start + measure])
+        start = 2 * r * measure
+        part = decisions(measured[start: start + measure])
         t0 = time.perf_counter()
-        outcomes = asyncio.run(enqueue_all(s, part, batch, start))
+        outcomes = asyncio.run(enqueue_all(s, part, batch, window + start))
         rates.append(len(part) / (time.perf_counter() - t0))
         for o in outcomes:
             outcome_counts[o] = outcome_counts.get(o, 0) + 1
         # the same path without near-duplicate sketches: identity and exact reposts only (enqueue before)
-        part = [dataclasses.replace(d, sketch=None) for d in decisions(data[start + measure: start + 2 * measure])]
+        part = [dataclasses.replace(d, sketch=None) for d in decisions(measured[start + measure: start + 2 * measure])]
         t0 = time.perf_counter()
-        asyncio.run(enqueue_all(s, part, batch, start + measure))
+        asyncio.run(enqueue_all(s, part, batch, window + start + measure))
         exact_rates.append(len(part) / (time.perf_counter() - t0))
     client.close()
     result: dict[str, Any] = {
@@ -282,7 +287,7 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     # whole window); above --brute-max the window is not grown (the lookup is the cost)
     full = window <= brute_max
     n = min(measure, brute_sample) if window > 10_000 else measure
-    queries = [shingle_ids(m.text) for m, _p, _c in data[window: window + n]]
+    queries = [shingle_ids(m.text) for m, _p, _c in measured[:n]]
     brute_rates = []
     for _ in range(runs if full else 1):
         t0 = time.perf_counter()
@@ -313,6 +318,9 @@ def main() -> None:
                         help="largest window where brute force also inserts (above: lookups only, one run)")
     parser.add_argument("--brute-sample", type=int, default=300, help="brute-force lookups timed above 10k")
     parser.add_argument("--orders", type=int, default=4, help="arrival orders of police_fr_dev for accuracy")
+    parser.add_argument("--measured", choices=("separate", "continued"), default="separate",
+                        help="timed messages: the same at every window size, from another night of the generator "
+                             "(default), or the ones that follow the window in the same night")
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--name", default=None, help="results file name [default: dedupe_window]")
     parser.add_argument("--corpus", choices=("surge", "crisislex"), default="surge",
@@ -324,16 +332,21 @@ def main() -> None:
         acc = accuracy(settings, args.orders)
         print("accuracy on police_fr_dev:", orjson.dumps(acc).decode())
         t0 = time.perf_counter()
-        wanted = max(windows) + 2 * args.runs * args.measure
+        timed = 2 * args.runs * args.measure
+        wanted = max(windows) + timed
         data = messages(wanted, seed=11) if args.corpus == "surge" else crisis_tweets(settings)[:wanted]
         if len(data) < wanted:
             raise SystemExit(f"only {len(data)} messages in the corpus, {wanted} needed")
+        # the same timed messages at every window size (another night of the generator), or what follows
+        # the window in the same night (--measured continued: a bigger window then also means more reposts)
+        separate = args.measured == "separate" and args.corpus == "surge"
         print(f"{len(data)} messages generated in {time.perf_counter() - t0:.0f}s")
         threshold = float(acc.get("brute_force", {}).get("threshold", 0.4))
         results = []
         for w in windows:
+            measured = messages(timed, seed=97) if separate else data[w:w + timed]
             res = run_window(settings, w, args.measure, args.runs, args.batch, args.brute_max, args.brute_sample,
-                             threshold, data)
+                             threshold, data, measured)
             print(orjson.dumps(res).decode())
             results.append(res)
     rows = [(f"{r['window']:,}", f"{r['enqueue_per_second']:,}", f"{r['exact_only_enqueue_per_second']:,}",

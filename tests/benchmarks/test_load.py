@@ -117,3 +117,15 @@ def test_pipeline_core_smoke(tmp_path: Path) -> None:
     result = _script("pipeline_core", "--messages", "200", "--batch", "50", tmp_path=tmp_path)
     assert set(result["us_per_record"]) == {"parse", "score", "decide", "enqueue", "emit"}
     assert result["records_per_second"] > 0
+
+
+@pytest.mark.integration
+def test_dedupe_window_smoke(redis_server: EmbeddedRedis, tmp_path: Path) -> None:
+    result = _script("dedupe_window", "--windows", "300", "--measure", "100", "--runs", "1", "--orders", "1",
+                     "--redis-url", redis_server.url, tmp_path=tmp_path)
+    (row,) = result["windows"]
+    assert row["window"] == 300 and sum(row["outcomes"].values()) == 100
+    assert row["enqueue_per_second"] > 0 and row["lookup_insert_per_second"] > 0
+    assert row["window_bytes_per_message"] > 0 and row["brute_force"]["lookups_timed"] == 100
+    accuracy = result["accuracy"]
+    assert "skipped" in accuracy or accuracy["vigie"]["look_alikes_apart"] == accuracy["look_alikes"]
