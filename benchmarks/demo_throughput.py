@@ -10,17 +10,12 @@ consumer-group join; ``drain_per_second`` counts from the first accounted record
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
-import time
-from pathlib import Path
 
-import orjson
+import harness
 
 from streams.demo import run_demo
 from streams.settings import Settings
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
@@ -36,9 +31,6 @@ def main() -> None:
               f"{summary['throughput_per_second']}/s end to end, {summary['drain_per_second']}/s drain, "
               f"worker RSS {summary['worker_rss_mb']} MB")
     result = {
-        "benchmark": "demo_throughput", "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
         "messages": args.messages, "runs": runs,
         "median_throughput_per_second": statistics.median(r["throughput_per_second"] for r in runs),
         "median_drain_per_second": statistics.median(r["drain_per_second"] for r in runs),
@@ -46,8 +38,7 @@ def main() -> None:
     }
     print(f"median: {result['median_throughput_per_second']}/s end to end, "
           f"{result['median_drain_per_second']}/s drain, worker RSS {result['median_worker_rss_mb']} MB")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "demo_throughput.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    print(f"wrote {harness.write_result('demo_throughput', result)}")
 
 
 if __name__ == "__main__":

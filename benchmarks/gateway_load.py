@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import harness
+
 from streams.embedded import EmbeddedKafka, die_with_parent, free_port, stop_process, wait_for_port
 from streams.gateway.client import post_surge, signed
 from streams.generator import surge
@@ -32,7 +34,6 @@ from streams.settings import Settings
 from streams.topics import ensure_topics
 
 SECRET = "bench-ingest-key"
-RESULTS = Path(__file__).parent / "results" / "gateway_load.json"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -44,7 +45,7 @@ async def drive(url: str, n: int, concurrency: int, via: str) -> dict[str, objec
     report = await post_surge(url, n, secret=SECRET, via=via, concurrency=concurrency)  # type: ignore[arg-type]
     lat = report.latencies
     return {"requests": n, "concurrency": concurrency, "via": via, "seconds": round(report.seconds, 2),
-            "requests_per_second": round(n / report.seconds, 1), "statuses": report.statuses,
+            "requests_per_second": round(n / report.seconds, 1), "statuses": {str(k): v for k, v in report.statuses.items()},
             "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "p99_ms": pct(lat, 99),
             "target": {"requests_per_second": 1000, "p99_ms": 50}, "cpus": os.cpu_count()}
 
@@ -104,8 +105,7 @@ def main() -> None:
             stop_process(proc)
     result["met"] = result["requests_per_second"] >= 1000 and result["p99_ms"] <= 50  # type: ignore[operator]
     print(json.dumps(result, indent=2))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {harness.write_result('gateway_load', result)}")
 
 
 if __name__ == "__main__":

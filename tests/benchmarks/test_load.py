@@ -129,3 +129,19 @@ def test_dedupe_window_smoke(redis_server: EmbeddedRedis, tmp_path: Path) -> Non
     assert row["window_bytes_per_message"] > 0 and row["brute_force"]["lookups_timed"] == 100
     accuracy = result["accuracy"]
     assert "skipped" in accuracy or accuracy["vigie"]["look_alikes_apart"] == accuracy["look_alikes"]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_gateway_load_smoke(tmp_path: Path) -> None:
+    result = _script("gateway_load", "--requests", "40", "--concurrency", "4", tmp_path=tmp_path)
+    assert result["requests"] == 40 and result["requests_per_second"] > 0
+    assert 0 <= result["p50_ms"] <= result["p99_ms"]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_demo_throughput_smoke(tmp_path: Path) -> None:
+    result = _script("demo_throughput", "--messages", "100", "--runs", "1", tmp_path=tmp_path)
+    (run,) = result["runs"]
+    assert run["produced"] == 100 and result["median_throughput_per_second"] > 0
