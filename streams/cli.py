@@ -54,9 +54,10 @@ def demo(messages: int, seed: int, as_json: bool, model_path: Path | None) -> No
     if as_json:
         echo_json(summary)
         return
+    drained = (f"drained at {summary['drain_per_second']}/s once the worker was consuming"
+               if summary["drain_per_second"] else "drained before it could be watched")
     click.echo(f"{summary['produced']} records replayed in {summary['seconds']}s, worker start-up included "
-               f"({summary['throughput_per_second']}/s); drained at {summary['drain_per_second']}/s once the "
-               f"worker was consuming; worker RSS {summary['worker_rss_mb']} MB")
+               f"({summary['throughput_per_second']}/s); {drained}; worker RSS {summary['worker_rss_mb']} MB")
     click.echo(f"  enqueued {summary['enqueued']}  duplicates {summary['duplicates']} "
                f"{summary['duplicates_by_kind']}  dead letters {summary['dead_letters']} "
                f"{summary['dead_letters_by_reason']}  nothing to triage {summary['ignored']}")

@@ -44,7 +44,7 @@ class DemoResult:
     counters: dict[str, int]
     queues: dict[str, int]
     seconds: float
-    drain_seconds: float
+    drain_seconds: float | None  # None: drained before it could be watched
     worker_rss_mb: float | None
     next_up: list[dict[str, Any]]
     lag: dict[str, float]
@@ -129,19 +129,21 @@ def worker_env(settings: Settings) -> dict[str, str]:
 
 
 async def wait_accounted(store: QueueStore, produced: int, timeout: float, worker: subprocess.Popen[bytes],
-                         on_progress: Callable[[int], None]) -> tuple[dict[str, int], float]:
-    """Wait until every produced record is counted; returns the counters and the seconds from the first
-    counted record to the last (the drain time, without the worker's start-up)."""
+                         on_progress: Callable[[int], None]) -> tuple[dict[str, int], float | None]:
+    """Wait until every produced record is counted; returns the counters and the drain time, without the
+    worker's start-up: from the last poll that found nothing counted yet to the one that found everything
+    (at most one poll, 100 ms, too long), or None when the first poll found everything counted already."""
     deadline = time.monotonic() + timeout
-    first: float | None = None
+    empty_at: float | None = None
     while True:
+        polled = time.monotonic()
         counters = await store.counters()
         done = sum(counters.get(k, 0) for k in ACCOUNTED)
-        if done and first is None:
-            first = time.monotonic()
+        if not done:
+            empty_at = polled
         on_progress(done)
         if done >= produced:
-            return counters, time.monotonic() - (first or time.monotonic())
+            return counters, None if empty_at is None else time.monotonic() - empty_at
         if worker.poll() is not None:
             raise RuntimeError(f"the worker exited with code {worker.returncode}")
         if time.monotonic() > deadline:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
 import orjson
 import pytest
+
+from streams.demo import wait_accounted
+from streams.queues import connect
+from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -39,3 +44,24 @@ def _parent_is_demo(pid: str) -> bool:
             return any(line.startswith("PPid:") and line.split()[1] == "1" for line in status)
     except OSError:
         return False
+
+
+async def test_the_drain_is_timed_from_the_last_poll_that_found_nothing(settings: Settings) -> None:
+    store = connect(settings)
+    worker = subprocess.Popen(["sleep", "30"])
+    try:
+        async def finish_later() -> None:
+            await asyncio.sleep(0.35)
+            await store.redis.hset(store.stats_key, mapping={"enqueued": 60, "dead_letters": 40})
+
+        task = asyncio.ensure_future(finish_later())
+        counters, drain = await wait_accounted(store, 100, 10, worker, lambda done: None)
+        await task
+        assert counters["enqueued"] == 60
+        assert drain is not None and 0.05 < drain < 5  # from the poll before the write to the one after it
+        # all counted before the first poll: when the drain began is unknown, so no figure (not 10^7/s)
+        assert (await wait_accounted(store, 100, 10, worker, lambda done: None))[1] is None
+    finally:
+        worker.kill()
+        worker.wait()
+        await store.redis.aclose()
