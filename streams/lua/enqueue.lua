@@ -293,13 +293,25 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
   return enqueue_new()
 end
 
-local replies, per = {}, 13
+-- A message that fails (a bug: the caller's arguments are checked) stops the chunk; what the messages before
+-- it changed is kept (Redis does not roll a script back), so their counters and expiries are written all the
+-- same, and the error names the message.
+local replies, per, failed = {}, 13, nil
 for i = 5, #ARGV, per do
-  replies[#replies + 1] = one(unpack(ARGV, i, i + per - 1))
+  local ok, reply = pcall(one, unpack(ARGV, i, i + per - 1))
+  if not ok then
+    failed = type(reply) == 'table' and reply.err or tostring(reply)
+    break
+  end
+  replies[#replies + 1] = reply
 end
 for field, n in pairs(counted) do redis.call('HINCRBY', stats, field, n) end
 if remembered then
   redis.call('PEXPIREAT', prefix .. 'nd:b:' .. slot, expire_at)
   redis.call('PEXPIREAT', prefix .. 'nd:f:' .. slot, expire_at)
+end
+if failed then
+  return redis.error_reply('enqueue failed at message ' .. (#replies + 1) .. ' (' .. ARGV[5 + #replies * per] ..
+    ') of the chunk, after ' .. #replies .. ' applied: ' .. failed)
 end
 return replies

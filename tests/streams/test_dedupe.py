@@ -199,3 +199,21 @@ async def test_reposts_in_later_chunks_of_a_batch_fold_into_the_first_chunk(stor
     item = await store.item("x:c0")
     assert item is not None and item["dup_count"] == 4 and item["authors"] == 4
     assert (await store.counters())["enqueued"] == n - 3
+
+
+async def test_a_message_failing_in_a_chunk_keeps_the_counts_of_those_before_it(store: QueueStore) -> None:
+    # a bug path: the arguments of the second message are broken; the first stays applied and counted, and the
+    # error says where the chunk stopped
+    import redis.exceptions
+
+    from streams.dedupe import _args, _scripts, _State
+
+    batch = [pending("ok", "colis suspect devant la gare du Nord"), pending("bad", "et celui-ci ne passe pas")]
+    args = [store.p, 1_000_000, _scripts(store).window.settings(store), "tok"]
+    for p in batch:
+        args += _args(p, _State(None))
+    args[-1] = b"[not json"
+    with pytest.raises(redis.exceptions.ResponseError, match=r"message 2 \(x:bad\) of the chunk, after 1 applied"):
+        await store._enqueue(keys=[store.stats_key], args=args)
+    assert (await store.counters())["enqueued"] == 1
+    assert await store.item("x:ok") is not None
