@@ -261,23 +261,22 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
         asyncio.run(enqueue_all(s, part, batch, window + start + measure))
         exact_rates.append(len(part) / (time.perf_counter() - t0))
     client.close()
-    looked_up = outcome_counts.get("enqueued", 0) + outcome_counts.get("folded_near", 0)
+    # what near-duplicate lookup + insert adds per timed message, as a rate: 1 / (1/full - 1/exact only)
+    step_rate = 1 / max(1e-9, 1 / statistics.median(rates) - 1 / statistics.median(exact_rates))
+    # the share of timed messages that went past the exact-repost check to a near-duplicate lookup (enqueued or
+    # folded near; short texts without a sketch are counted in, so the per-lookup rate errs low)
+    looked_up = (outcome_counts.get("enqueued", 0) + outcome_counts.get("folded_near", 0)) / max(
+        1, sum(outcome_counts.values()))
     result: dict[str, Any] = {
         "window": window, "fill_seconds": round(fill_s, 1), "fill_rate": round(window / fill_s),
         "sketch_us_per_message": round(sketch_s / window * 1e6, 1),
         "enqueue_per_second": round(statistics.median(rates)), "runs": [round(x) for x in rates],
         "exact_only_enqueue_per_second": round(statistics.median(exact_rates)),
         "exact_only_runs": [round(x) for x in exact_rates],
-        # what near-duplicate lookup + insert adds per message, as a rate: 1 / (1/full - 1/exact only)
-        "lookup_insert_per_second": round(1 / max(1e-9, 1 / statistics.median(rates)
-                                                  - 1 / statistics.median(exact_rates))),
-        # the same time, per timed message that went past the exact-repost check to a near-duplicate lookup
-        # (enqueued or folded near; short texts without a sketch are counted in, so this errs low): a bigger
-        # window folds more arrivals as exact reposts, which cost nothing here
-        "looked_up_share": round(looked_up / max(1, sum(outcome_counts.values())), 3),
-        "per_lookup_per_second": round(1 / max(1e-9, 1 / statistics.median(rates)
-                                                - 1 / statistics.median(exact_rates))
-                                       * looked_up / max(1, sum(outcome_counts.values()))),
+        "lookup_insert_per_second": round(step_rate),
+        # the same time per looked-up message: a bigger window folds more arrivals as exact reposts, which cost
+        # nothing here
+        "looked_up_share": round(looked_up, 3), "per_lookup_per_second": round(step_rate * looked_up),
         "window_bytes_per_message": round(win_bytes / window), "fingerprint_keys": fps,
         "redis_bytes_per_message": round((after - before) / window), "outcomes": outcome_counts,
     }
