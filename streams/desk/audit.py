@@ -114,10 +114,13 @@ class AuditForwarder:
                 break
         return total
 
-    async def run(self) -> None:
-        """Forward until cancelled; Kafka or Redis errors are counted, logged and retried with backoff."""
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Forward until ``stop`` is set (between two steps, so no Redis command is interrupted: redis-py has lost
+        a cancellation in the middle of a blocking read before) or until cancelled. Kafka or Redis errors are
+        counted, logged and retried with backoff."""
+        stop = stop or asyncio.Event()
         backoff = 0.5
-        while True:
+        while not stop.is_set():
             try:
                 await self.step()
                 backoff = 0.5
@@ -126,5 +129,6 @@ class AuditForwarder:
                 log.warning("audit forwarding failed (%s), retrying in %.1fs", type(exc).__name__, backoff)
                 with contextlib.suppress(RedisError, OSError):
                     await self.update_backlog()
-                await asyncio.sleep(backoff)
+                with contextlib.suppress(TimeoutError):  # the backoff, cut short by stop
+                    await asyncio.wait_for(stop.wait(), backoff)
                 backoff = min(backoff * 2, 10.0)

@@ -78,7 +78,8 @@ async def test_nothing_is_lost_while_kafka_is_away(desk: Desk, agents: Agents, d
     sink.down = True
     forwarder = AuditForwarder(desk.store.redis, desk_settings.key_prefix, sink, desk_settings.audit_topic,
                                desk.metrics, consumer="a", block_ms=10)
-    task = asyncio.create_task(forwarder.run())
+    stop = asyncio.Event()
+    task = asyncio.create_task(forwarder.run(stop))
     alice = await agents.client("alice")
     for _ in ids:
         item = (await alice.post("/api/claim")).json()["item"]
@@ -91,8 +92,8 @@ async def test_nothing_is_lost_while_kafka_is_away(desk: Desk, agents: Agents, d
         if len(sink.records) >= 9:
             break
         await asyncio.sleep(0.1)
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    stop.set()
+    await asyncio.wait_for(task, 5)  # a step blocks 10 ms at most, a backoff is cut short
     events = sorted((r.key, orjson.loads(r.value)["event"]) for r in sink.records)
     assert events == sorted((i.encode(), e) for i in ids for e in ("enqueued", "claimed", "resolved"))
     assert await desk.store.redis.xlen(forwarder.stream) == 0 and desk.metrics.audit_backlog._value.get() == 0
