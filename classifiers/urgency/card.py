@@ -41,6 +41,11 @@ def _data_table(examples: dict[str, Any]) -> str:
         (f"`police_fr_dev` ({desk} French desk messages)",
          f"joint (category, priority) head ({examples['desk_train']}); {examples['desk_held_out']} held out",
          "invented for the Vigie project, no third-party text", "—"),
+        *([(f"`vigie_seed_fr` ({examples['vigie_seed_fr']:,} messages, `classifiers/urgency/seed/`)",
+            f"joint head only, never evaluated on; {examples['vigie_seed_fr_too_close']} more left out as too "
+            "close to a desk message (see its README)",
+            "the project's own, written from the taxonomy README without the desk set", "—")]
+          if "vigie_seed_fr" in examples else []),
         (f"CrisisLexT26 ({examples['crisislex_t26']:,} tweets, 26 crises 2012–2013)", "crisis head only",
          "MIT (Olteanu & Castillo, 2014)", "Olteanu, Vieweg, Castillo. *What to Expect When the Unexpected "
          "Happens: Social Media Communications Across Crises.* CSCW 2015"),
@@ -63,18 +68,22 @@ _LIMITS = """\
 - The French training and test data are synthetic (one author, one AI model, class mix set for evaluation, not
   realism): real traffic will be noisier, and figures on it will be lower. The held-out part is small (see the
   support column): one priority-0 message is ~0.05 of recall, so every figure has an uncertainty of several points.
-- The priority-0 threshold is set for recall first (see Model): about one flagged priority-0 item in four is not
-  one (mostly witness tips and rumours that mention weapons, and first-hand but non-critical reports).
+- Most of the joint head's French examples are the project's own messages (`vigie_seed_fr`), written by an AI
+  model from the taxonomy's rules: the model has learnt that model's way of writing each category as much as the
+  desk's. Messages written very differently (long posts, threads, heavy slang) are less well covered.
+- The priority-0 threshold is set for recall first (see Model); the flagged priority-0 items that are not are
+  mostly witness tips and rumours that mention weapons or shots, and first-hand but non-critical reports.
 - Hard cases: jokes with alarming words ("ce concert c'était une tuerie"), negated danger ("pas de blessés"),
   rumours phrased as facts ("fusillade en cours aux Halles" is a rumour, "tirs en ce moment rue X, on est cachés"
   is danger), vague second-hand reports, sarcasm, emoji- or image-only messages. The cue lexicon covers them in
   French and English; other languages (Arabic, darija in Latin letters, Spanish, German) are rare in training and
   scored mostly from character n-grams.
-- Crisis types beyond attacks (floods, fires, collapses, gas leaks, crowd crushes) are seen only through the cue
-  lexicon and the mostly English crisis sets (2010–2013, natural disasters), whose priorities come from a
-  heuristic mapping of labels that were not about urgency.
-- Category accuracy is limited (a dozen classes learnt from ~500 messages); safety vs. procedure questions and
-  rumours vs. witness tips are the usual confusions, and routing errors between desks follow.
+- Crisis types beyond attacks (floods, fires, explosions, collapses, crowd crushes, storms, riots) are seen in
+  French only in the project's own messages (a few hundred), and otherwise through the cue lexicon and the mostly
+  English crisis sets (2010–2013, natural disasters), whose priorities come from a heuristic mapping of labels
+  that were not about urgency. The held-out figures do not measure them: the desk set has none.
+- Category errors are mostly between the low-priority classes (other vs. rumour, procedure question or insult)
+  and between danger and witness tip when a shooter is described on the move; routing errors follow.
 - Reasons are word-level contributions of the linear joint head, not a causal explanation.
 - Urgency scores are calibrated on the training mix, not on real surge base rates.
 """
@@ -121,7 +130,8 @@ artifact sha256 `{metadata['artifact_sha256'][:16]}…` ({metadata['artifact_byt
 {training['features']}.
 Two logistic-regression heads: the crisis head (priorities 0–3, C = {training['crisis_C']:g}) on the mapped crisis
 sets only, and the joint head ((category, priority) pairs, C = {training['joint_C']:g}, balanced class weights) on
-the desk training part, reading the crisis head's probabilities ×{training['stack_scale']:g}. Priority and category
+the desk training part and the project's own messages, reading the crisis head's probabilities
+×{training['stack_scale']:g}. Priority and category
 probabilities are the joint probabilities summed per priority and per category. Priority-0 threshold
 {metadata['p0_threshold']:g} (p(0) is multiplied by it before the argmax), tuned by grouped cross-validation on the
 training part: the smallest multiplier whose out-of-fold priority-0 recall reaches 0.97, recall first. Urgency =

@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from classifiers.normalize import normalize
 
 DESK_DIR = "police_fr_dev"
 CRISISLEX_DIR = "crisislex_t26"
 MUNRO_DIR = "disaster_response_messages"
+SEED_SOURCE = "vigie_seed_fr"
+SEED_DIR = Path(__file__).with_name("seed")  # the project's own labelled messages (see seed/README.md)
 
 SPLIT_SEED = 20261128
 HELD_OUT_FRACTION = 0.25
+SEED_MAX_OVERLAP = 0.25  # a seed message this close to any desk message (shingle Jaccard) is not trained on
 
 
 def split_description(seed: int = SPLIT_SEED) -> str:
@@ -57,6 +64,44 @@ def load_desk(data_dir: Path) -> list[Example]:
             group = row.get("dup_group") or row["id"]
             examples.append(Example(row["text"], int(row["priority"]), row["category"], DESK_DIR, row["lang"], group))
     return examples
+
+
+def load_seed(seed_dir: Path = SEED_DIR) -> list[Example]:
+    """The project's own desk messages (``seed/*.jsonl``, same keys and labels as ``police_fr_dev``), written from
+    the taxonomy's README only, never from the desk set: training data for the joint head, never evaluated on.
+    Each message is its own group."""
+    examples = []
+    for path in sorted(seed_dir.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    examples.append(Example(row["text"], int(row["priority"]), row["category"], SEED_SOURCE,
+                                            row["lang"], row["id"]))
+    return examples
+
+
+def shingle_overlap(texts: Sequence[str], others: Sequence[str], k: int = 4) -> npt.NDArray[np.float64]:
+    """For each of ``texts``, the highest Jaccard similarity between its character ``k``-shingles and those of
+    any of ``others`` (on :func:`classifiers.normalize.normalize` text): 1.0 is a copy, 0.35 already a close
+    paraphrase of a short message."""
+    vocabulary: dict[str, int] = {}
+
+    def matrix(batch: Sequence[str]) -> sp.csr_matrix:
+        rows, cols = [], []
+        for row, text in enumerate(batch):
+            norm = normalize(text)
+            for gram in {norm[i:i + k] for i in range(max(1, len(norm) - k + 1))}:
+                rows.append(row)
+                cols.append(vocabulary.setdefault(gram, len(vocabulary)))
+        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(batch), 1 << 22))
+
+    a, b = matrix(texts), matrix(others)
+    if not len(texts) or not len(others):
+        return np.zeros(len(texts))
+    inter = (a @ b.T).toarray()
+    union = np.asarray(a.sum(axis=1)) + np.asarray(b.sum(axis=1)).T - inter
+    return (inter / np.maximum(union, 1)).max(axis=1)
 
 
 def crisislex_priority(informativeness: str, info_type: str, source: str) -> int:
@@ -195,6 +240,9 @@ def split_desk(examples: Sequence[Example], *, seed: int = SPLIT_SEED,
     return train, held_out
 
 
-def training_fingerprint(data_dir: Path) -> str:
-    """The fingerprint of everything :func:`classifiers.urgency.train.train` reads from ``data_dir``."""
-    return fingerprint(data_files(data_dir), data_dir)
+def training_fingerprint(data_dir: Path, own_dir: Path = SEED_DIR) -> str:
+    """The fingerprint of everything :func:`classifiers.urgency.train.train` reads: the files of ``data_dir`` and
+    the project's own messages (``own_dir/*.jsonl``)."""
+    data = fingerprint(data_files(data_dir), data_dir)
+    own = fingerprint(sorted(own_dir.glob("*.jsonl")), own_dir.parent)
+    return hashlib.sha256(f"{data}:{own}".encode()).hexdigest()

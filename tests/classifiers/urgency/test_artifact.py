@@ -26,7 +26,7 @@ from classifiers.urgency.data import (
 )
 from classifiers.urgency.features import Featurizer, prepare
 from classifiers.urgency.model import ARTIFACT_FILE, METADATA_FILE, file_sha256
-from classifiers.urgency.train import save, to_artifact, train
+from classifiers.urgency.train import save, seed_examples, to_artifact, train
 
 PLACES = ["la gare de l'Est", "la rue de Charonne", "le cinéma du boulevard", "la place de la République",
           "le stade", "la médiathèque", "le marché couvert", "la rue Oberkampf", "le parking Indigo",
@@ -69,15 +69,23 @@ def write_tiny_data(root: Path) -> Path:
         writer.writerow(["1", "we need a doctor, my brother is bleeding", "direct", "1", "1", "1", "1", "0", ""])
         writer.writerow(["2", "the weather is nice today", "direct", "0", "0", "0", "0", "0", ""])
         writer.writerow(["3", "rescue teams searched collapsed buildings", "news", "1", "0", "1", "0", "1", ""])
+    (root / "seed").mkdir()  # the project's own messages: two new ones, and the templates again (too close)
+    own = [(0, "danger", "mon voisin hurle au secours, ça cogne contre les murs depuis 10 min"),
+           (3, "procedure_question", "vous recrutez des adjoints de sécurité cette année ?"),
+           *((priority, category, text.format("la gare")) for priority, category, text in TEMPLATES)]
+    with (root / "seed" / "tiny.jsonl").open("w", encoding="utf-8") as fh:
+        for i, (priority, category, text) in enumerate(own):
+            fh.write(json.dumps({"id": f"s-{i}", "lang": "fr", "scenario": "attack", "text": text,
+                                 "category": category, "priority": priority}, ensure_ascii=False) + "\n")
     return root
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], dict[str, Any], Path]:
     data = write_tiny_data(tmp_path_factory.mktemp("data"))
-    objects, metrics = train(data)
+    objects, metrics = train(data, own_dir=data / "seed")
     out = tmp_path_factory.mktemp("model") / "urgency-tiny"
-    save(objects, metrics, out, training_fingerprint(data))
+    save(objects, metrics, out, training_fingerprint(data, data / "seed"))
     return data, objects, metrics, out
 
 
@@ -98,13 +106,19 @@ def test_crisis_loaders_strip_headers_and_map_priorities(tiny: tuple[Path, Any, 
     assert [e.priority for e in load_munro(data)] == [0, 3, 2]
 
 
+def test_own_messages_are_trained_on_unless_they_paraphrase_a_desk_message(
+        tiny: tuple[Path, dict[str, Any], dict[str, Any], Path]) -> None:
+    examples = tiny[2]["examples"]
+    assert (examples["vigie_seed_fr"], examples["vigie_seed_fr_too_close"]) == (2, 4)
+
+
 def test_round_trip_scores_like_the_trained_objects(tiny: tuple[Path, dict[str, Any], Any, Path]) -> None:
     _, objects, _, out = tiny
     loaded = UrgencyModel.load(out)
     in_memory = UrgencyModel(to_artifact(objects), loaded.metadata)
     texts = ["on est cachés dans la cave, ils tirent", "merci pour tout", "", "le métro est fermé ?"]
     assert loaded.score(texts) == in_memory.score(texts)
-    assert loaded.version.startswith("urgency-v2+")
+    assert loaded.version.startswith("urgency-v3+")
     assert {"created_at", "sklearn_version", "python_version", "schema_version", "data_fingerprint",
             "artifact_sha256", "seed", "split", "p0_threshold", "metrics"} <= set(loaded.metadata)
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
@@ -115,7 +129,8 @@ def test_round_trip_scores_like_the_trained_objects(tiny: tuple[Path, dict[str, 
 def test_idf_is_what_scikit_learn_would_fit(tiny: tuple[Path, dict[str, Any], Any, Path]) -> None:
     data, objects = tiny[0], tiny[1]
     desk_train, _ = split_desk(load_desk(data))
-    texts = prepare([e.text for e in [*desk_train, *load_crisislex(data), *load_munro(data)]])
+    own, _ = seed_examples(load_desk(data), data / "seed")  # the kept own messages count as documents too
+    texts = prepare([e.text for e in [*desk_train, *own, *load_crisislex(data), *load_munro(data)]])
     for fitted in (objects["char"], objects["word"]):
         reference = clone(fitted).set_params(vocabulary=sorted(fitted.vocabulary_)).fit(texts)
         assert np.array_equal(fitted.idf_, reference.idf_)
