@@ -1,7 +1,7 @@
 """The urgency model alone, on one core: batch throughput and single-message latency.
 
     python benchmarks/model_speed.py                       # the default model, 3 runs
-    python benchmarks/model_speed.py --model models/urgency-v2 --runs 5 --cpu 1
+    python benchmarks/model_speed.py --model models/urgency-v3 --runs 5 --cpu 1
 
 Texts are the synthetic attack-night surge of :mod:`streams.generator` (French first, some English and other
 languages, reposts), so the benchmark needs no labelled data. The process is pinned to one CPU

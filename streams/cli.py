@@ -124,7 +124,7 @@ def check(as_json: bool, **overrides: Any) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None, envvar="VIGIE_DATA_DIR",
               show_envvar=True, help="Labelled data (police_fr_dev/, crisislex_t26/, disaster_response_messages/).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="New artifact folder, e.g. models/urgency-v2 (point VIGIE_MODEL_PATH at it to use it).")
+              help="New artifact folder, e.g. models/urgency-v3 (point VIGIE_MODEL_PATH at it to use it).")
 @click.option("--seed", type=int, default=None, help="Split and cross-validation seed [default: the documented one].")
 def train(data_dir: Path | None, out: Path, seed: int | None) -> None:
     """Train the urgency model on the labelled data and write an artifact folder (model, metadata, card)."""

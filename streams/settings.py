@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     group_id: str = Field("vigie-triage", description="Kafka consumer group of the stream processors")
     partitions: int = Field(4, ge=1, description="Partitions per raw topic when Vigie creates it")
     replication_factor: int = Field(1, ge=1, description="Replication factor when Vigie creates topics")
-    model_path: Path = Field(REPO_ROOT / "models" / "urgency-v2", description="Urgency model artifact folder")
+    model_path: Path = Field(REPO_ROOT / "models" / "urgency-v3", description="Urgency model artifact folder")
     data_dir: Path = Field(REPO_ROOT.parent / "shared" / "data", description="Labelled data for training")
     batch_size: int = Field(500, ge=1, description="Max records per processing batch")
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill")

@@ -12,7 +12,7 @@ Two logistic-regression heads over the same sparse features (:mod:`classifiers.u
 The priority is the argmax after multiplying p(0) by the threshold tuned by cross-validation at training time.
 Both heads' weights sit in one (n_features × 20) matrix: one sparse × dense product per batch.
 
-An artifact is a folder (``models/urgency-v2/``) holding ``model.skops`` (the fitted heads and the feature
+An artifact is a folder (``models/urgency-v3/``) holding ``model.skops`` (the fitted heads and the feature
 vocabularies, see :func:`classifiers.urgency.train.save`), ``metadata.json`` and ``MODEL_CARD.md``. Loading refuses
 an artifact whose feature schema, scikit-learn version or file hash does not match this code.
 """
@@ -184,7 +184,7 @@ class UrgencyModel:
 
     @property
     def version(self) -> str:
-        """e.g. ``"urgency-v2+bb1817fc"``: model name and training-data fingerprint."""
+        """e.g. ``"urgency-v3+1a2b3c4d"``: model name and training-data fingerprint."""
         return f"{self.metadata.get('model', 'urgency')}+{str(self.metadata.get('data_fingerprint', ''))[:8]}"
 
     def score(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Score]:

@@ -1,4 +1,4 @@
-"""The shipped urgency model (the default, models/urgency-v2): it loads, and its scores make sense to a desk
+"""The shipped urgency model (the default, models/urgency-v3): it loads, and its scores make sense to a desk
 officer."""
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Model quality gate: train on the labelled data and check the held-out figures (needs VIGIE_DATA_DIR).
 
-urgency-v2 (feature schema 3: token-lexicon cues, joint (category, priority) head stacked on a crisis-data head,
-recall-first priority-0 threshold) measured on the 177 held-out messages (21 of them priority 0): p0 recall 0.95,
-p0 precision 0.74, macro-F1 0.77, category accuracy 0.75; the plain baseline trained in the same run: 0.76 / 0.76
-/ 0.76 / 0.68. One priority-0 message moves recall by ~0.05, so the gates leave room for about one more miss and
-no more; urgency-v1 (0.95 / 0.65 / 0.71 / 0.72) fails them.
+urgency-v3 (urgency-v2's features and heads, its joint head also trained on the project's own 2,300 messages in
+classifiers/urgency/seed/) measured on the 177 held-out messages (21 of them priority 0): p0 recall 0.905, p0
+precision 0.950, macro-F1 0.877, category accuracy 0.870; the plain baseline trained in the same run: 0.762 /
+0.762 / 0.762 / 0.684; urgency-v2: 0.952 / 0.741 / 0.769 / 0.746. One priority-0 message moves recall by ~0.05, so
+the gates leave room for about one more miss and no more; urgency-v2 fails the precision, macro-F1 and category
+gates.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from classifiers.urgency.evaluate import evaluate
 from classifiers.urgency.train import THRESHOLD_GRID, train
 from streams.settings import REPO_ROOT
 
-SHIPPED = REPO_ROOT / "models" / "urgency-v2"
+SHIPPED = REPO_ROOT / "models" / "urgency-v3"
 
 # Every test here needs the labelled data: the data_dir fixture (tests/conftest.py) skips, saying why, without it.
 pytestmark = [pytest.mark.data, pytest.mark.slow, pytest.mark.usefixtures("data_dir"),
@@ -35,15 +36,15 @@ def trained(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 def test_held_out_figures_clear_the_gates(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
     held = trained[1]["held_out"]
     assert held["n"] == 177
-    assert held["p0_recall"] >= 0.90, held
-    assert held["p0_precision"] >= 0.66, held
-    assert held["macro_f1"] >= 0.74, held
-    assert held["category_accuracy"] >= 0.72, held
+    assert held["p0_recall"] >= 0.85, held
+    assert held["p0_precision"] >= 0.85, held
+    assert held["macro_f1"] >= 0.84, held
+    assert held["category_accuracy"] >= 0.83, held
 
 
-def test_beats_the_plain_baseline_where_it_counts(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
+def test_beats_the_plain_baseline_on_every_figure(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
     held, base = trained[1]["held_out"], trained[1]["baseline_held_out"]
-    for key in ("p0_recall", "macro_f1", "category_accuracy"):
+    for key in ("p0_recall", "p0_precision", "macro_f1", "category_accuracy", "p0_average_precision"):
         assert held[key] > base[key], (key, held[key], base[key])
     assert held["trec_priority_f1"]["recall"] >= base["trec_priority_f1"]["recall"]
 
@@ -71,6 +72,6 @@ def test_split_holds_out_a_quarter_with_groups_whole(data_dir: Path) -> None:
 def test_shipped_model_matches_this_data_and_its_recorded_figures(data_dir: Path) -> None:
     model = UrgencyModel.load(SHIPPED)
     assert model.metadata["data_fingerprint"] == training_fingerprint(data_dir), (
-        "models/urgency-v2 was trained on other data: retrain it (vigie train --out models/urgency-v2)")
+        "models/urgency-v3 was trained on other data: retrain it (vigie train --out models/urgency-v3)")
     _, held_out = split_desk(load_desk(data_dir), seed=model.metadata["seed"])
     assert evaluate(model, held_out) == model.metadata["metrics"]["held_out"]
