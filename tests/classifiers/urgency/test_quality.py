@@ -1,11 +1,10 @@
 """Model quality gate: train on the labelled data and check the held-out figures (needs VIGIE_DATA_DIR).
 
-urgency-v3 (urgency-v2's features and heads, its joint head also trained on the project's own 2,300 messages in
-classifiers/urgency/seed/) measured on the 177 held-out messages (21 of them priority 0): p0 recall 0.905, p0
-precision 0.950, macro-F1 0.877, category accuracy 0.870; the plain baseline trained in the same run: 0.762 /
+urgency-v3 (urgency-v2's features and heads, its joint head also trained on the project's own ~3,000 messages in
+classifiers/urgency/seed/) measured on the 177 held-out messages (21 of them priority 0): p0 recall 1.0, p0
+precision 0.955, macro-F1 0.905, category accuracy 0.859; the plain baseline trained in the same run: 0.762 /
 0.762 / 0.762 / 0.684; urgency-v2: 0.952 / 0.741 / 0.769 / 0.746. One priority-0 message moves recall by ~0.05, so
-the gates leave room for about one more miss and no more; urgency-v2 fails the precision, macro-F1 and category
-gates.
+the gates leave room for one more miss and no more; urgency-v2 fails the precision, macro-F1 and category gates.
 """
 
 from __future__ import annotations
@@ -36,9 +35,9 @@ def trained(data_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 def test_held_out_figures_clear_the_gates(trained: tuple[dict[str, Any], dict[str, Any]]) -> None:
     held = trained[1]["held_out"]
     assert held["n"] == 177
-    assert held["p0_recall"] >= 0.85, held
+    assert held["p0_recall"] >= 0.95, held
     assert held["p0_precision"] >= 0.85, held
-    assert held["macro_f1"] >= 0.84, held
+    assert held["macro_f1"] >= 0.87, held
     assert held["category_accuracy"] >= 0.83, held
 
 
