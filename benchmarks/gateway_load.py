@@ -45,7 +45,8 @@ async def drive(url: str, n: int, concurrency: int, via: str) -> dict[str, objec
     report = await post_surge(url, n, secret=SECRET, via=via, concurrency=concurrency)  # type: ignore[arg-type]
     lat = report.latencies
     return {"requests": n, "concurrency": concurrency, "via": via, "seconds": round(report.seconds, 2),
-            "requests_per_second": round(n / report.seconds, 1), "statuses": {str(k): v for k, v in report.statuses.items()},
+            "requests_per_second": round(n / report.seconds, 1),
+            "statuses": {str(k): v for k, v in report.statuses.items()},
             "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "p99_ms": pct(lat, 99),
             "target": {"requests_per_second": 1000, "p99_ms": 50}, "cpus": os.cpu_count()}
 

@@ -15,9 +15,9 @@ Features: :mod:`classifiers.urgency.features` (character and word n-grams, cue l
 The decision leans toward priority-0 recall: the predicted priority is the argmax after multiplying p(0) by a
 threshold chosen by grouped 5-fold cross-validation on the desk **training part** (the joint head refitted on four
 folds and all the own messages, scored on the fifth; :func:`tune_threshold`). The same out-of-fold predictions
-give the cross-validated figures recorded beside the held-out ones. The held-out part (:func:`classifiers.urgency.data.split_desk`) is
-used once, for the reported figures; hyper-parameters (C, cue value, heads) were chosen by the same grouped CV on
-the training part, never on the held-out part.
+give the cross-validated figures recorded beside the held-out ones. The held-out part
+(:func:`classifiers.urgency.data.split_desk`) is used once, for the reported figures; hyper-parameters (C, cue
+value, heads) were chosen by the same grouped CV on the training part, never on the held-out part.
 """
 
 from __future__ import annotations
