@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from classifiers.urgency.data import SEED_SOURCE
+
 LABEL_MAPPING = {
     "police_fr_dev": "the desk's own labels (category and priority 0–3), used as given",
     "crisislex_t26": (
@@ -41,11 +43,11 @@ def _data_table(examples: dict[str, Any]) -> str:
         (f"`police_fr_dev` ({desk} French desk messages)",
          f"joint (category, priority) head ({examples['desk_train']}); {examples['desk_held_out']} held out",
          "invented for the Vigie project, no third-party text", "—"),
-        *([(f"`vigie_seed_fr` ({examples['vigie_seed_fr']:,} messages, `classifiers/urgency/seed/`)",
-            f"joint head only, never evaluated on; {examples['vigie_seed_fr_too_close']} more left out as too "
+        *([(f"`{SEED_SOURCE}` ({examples[SEED_SOURCE]:,} messages, `classifiers/urgency/seed/`)",
+            f"joint head only, never evaluated on; {examples[f'{SEED_SOURCE}_too_close']} more left out as too "
             "close to a desk message (see its README)",
             "the project's own, written from the taxonomy README without the desk set", "—")]
-          if "vigie_seed_fr" in examples else []),
+          if SEED_SOURCE in examples else []),
         (f"CrisisLexT26 ({examples['crisislex_t26']:,} tweets, 26 crises 2012–2013)", "crisis head only",
          "MIT (Olteanu & Castillo, 2014)", "Olteanu, Vieweg, Castillo. *What to Expect When the Unexpected "
          "Happens: Social Media Communications Across Crises.* CSCW 2015"),
