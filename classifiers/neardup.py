@@ -83,16 +83,6 @@ def _nested(a: Form, b: Form) -> bool:
     return min(counts.values(), default=0) >= 0
 
 
-def conflict(a: Form, b: Form) -> str | None:
-    """Why ``a`` and ``b`` cannot be the same story, or None: ``"numbers"`` when each has a number the other
-    lacks, ``"anchors"`` when each has a name or place the other lacks."""
-    if a.numbers != b.numbers and not _nested(a, b):
-        return "numbers"
-    if _unmatched_anchor(a, b) and _unmatched_anchor(b, a):
-        return "anchors"
-    return None
-
-
 def weighted_similarity(a: Form, b: Form) -> float:
     """Weighted Jaccard of the two forms' character 4-shingles (anchors of either form weigh in both)."""
     anchors = a.anchor_set | b.anchor_set
@@ -152,12 +142,15 @@ def compare(a: Form, b: Form, *, strict: bool = False) -> Comparison:
     so two people hiding "dans la réserve du bar" and "du resto" are never one item."""
     if len(a.tokens) < MIN_TOKENS or len(b.tokens) < MIN_TOKENS:
         return _APART["short"]
+    # numbers first: most candidates LSH brings back are look-alikes from one template with other numbers, and
+    # a candidate's numbers are all that is computed of it then (a Form computes the rest when asked)
+    if a.numbers != b.numbers and not _nested(a, b):
+        return _APART["numbers"]
     small = min(len(a.stems), len(b.stems))
     if not small or len(a.stems & b.stems) < MIN_STEMS_SHARED * small:
         return _APART["distant"]  # cheap: every pair measured the same shares ≥ 2/3 of stems
-    why = conflict(a, b)
-    if why:
-        return _APART[why]
+    if _unmatched_anchor(a, b) and _unmatched_anchor(b, a):
+        return _APART["anchors"]
     score = weighted_similarity(a, b)
     if score >= MIN_SIMILARITY:
         reason = "similar"

@@ -7,6 +7,7 @@ after a place cue ("rue de X", "gare de X", "lycée X"). What is compared and ha
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -52,24 +53,72 @@ class Form:
     """A message as near-duplicate detection sees it: tokens, and which of them are anchors; plus what
     comparisons reuse (content words, their stems, numbers, anchors), computed once."""
 
-    __slots__ = ("_has", "_prefixes", "_shingles", "anchor_set", "anchors", "content", "number_set",
-                 "numbers", "stems", "tokens", "word_anchors", "words")
+    __slots__ = ("_anchor_set", "_content", "_has", "_number_set", "_numbers", "_shingles", "_stems",
+                 "_word_anchors", "_words", "anchors", "tokens")
 
     def __init__(self, tokens: Sequence[str], anchors: Sequence[bool]) -> None:
         if len(tokens) != len(anchors):
             raise ValueError("one anchor flag per token")
         self.tokens: tuple[str, ...] = tuple(tokens)
         self.anchors: tuple[bool, ...] = tuple(anchors)
-        self.content: tuple[str, ...] = tuple(t for t in self.tokens if is_content(t))
-        self.stems: frozenset[str] = frozenset(t[:STEM] for t in self.content)
-        self.numbers: tuple[str, ...] = tuple(sorted(t for t in self.tokens if t.isdigit()))
-        self.number_set: frozenset[str] = frozenset(self.numbers)
-        self.anchor_set: frozenset[str] = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
-        self.word_anchors: frozenset[str] = frozenset(t for t in self.anchor_set if not t.isdigit())  # names, places
-        self.words: frozenset[str] = frozenset(self.tokens)
-        self._prefixes: frozenset[str] | None = None  # built by has_word(), the first time it needs them
+        # what comparisons reuse is computed the first time one asks (most candidate forms are rejected after
+        # a look at their numbers or stems: decoding them whole would cost more than comparing them)
+        self._content: tuple[str, ...] | None = None
+        self._stems: frozenset[str] | None = None
+        self._numbers: tuple[str, ...] | None = None
+        self._number_set: frozenset[str] | None = None
+        self._anchor_set: frozenset[str] | None = None
+        self._word_anchors: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None
         self._has: dict[str, bool] = {}  # has_word's answers: a cached form meets the same anchors again and again
         self._shingles: dict[str, float] | None = None
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        """Content words (not stop words; numbers, or 3 letters and more)."""
+        if self._content is None:
+            self._content = tuple(t for t in self.tokens if is_content(t))
+        return self._content
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The content words' first :data:`STEM` letters."""
+        if self._stems is None:
+            self._stems = frozenset(t[:STEM] for t in self.content)
+        return self._stems
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """The numbers, sorted (a multiset)."""
+        if self._numbers is None:
+            self._numbers = tuple(sorted(t for t in self.tokens if t.isdigit()))
+        return self._numbers
+
+    @property
+    def number_set(self) -> frozenset[str]:
+        if self._number_set is None:
+            self._number_set = frozenset(self.numbers)
+        return self._number_set
+
+    @property
+    def anchor_set(self) -> frozenset[str]:
+        """Tokens marked as anchors: numbers, names, places."""
+        if self._anchor_set is None:
+            self._anchor_set = frozenset(t for t, a in zip(self.tokens, self.anchors, strict=True) if a)
+        return self._anchor_set
+
+    @property
+    def word_anchors(self) -> frozenset[str]:
+        """Anchors that are not numbers: names and places."""
+        if self._word_anchors is None:
+            self._word_anchors = frozenset(t for t in self.anchor_set if not t.isdigit())
+        return self._word_anchors
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(self.tokens)
+        return self._words
 
     def shingles(self, anchors: frozenset[str]) -> dict[str, float]:
         """Weighted 4-shingles with ``anchors`` (a superset of the form's own); cached for its own anchors."""
@@ -91,15 +140,8 @@ class Form:
         return found
 
     def _variant(self, word: str) -> bool:
-        prefixes = self._prefixes
-        if prefixes is None:  # every prefix of 4+ letters of a word, the 5-letter stems included
-            prefixes = self._prefixes = frozenset(
-                t[:k] for t in self.words if not t.isdigit() for k in range(4, len(t)))
-        if word in prefixes:  # a longer word starts with it ("pers" → "personnes")
-            return True
-        if any(word[:k] in self.words for k in range(4, len(word))):  # it starts with a word of ours
-            return True
-        return len(word) >= 5 and word[:5] in prefixes  # five letters in common at the start
+        head = word[:4]  # every variant shares the first four letters: only those words are looked at
+        return any(_variants(word, t) for t in self.words if t.startswith(head))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Form) and (self.tokens, self.anchors) == (other.tokens, other.anchors)
@@ -129,13 +171,25 @@ class Form:
         return " ".join(self.tokens)
 
 
-_FORMS: dict[str, Form] = {}  # encoded form → Form, emptied when it reaches _FORMS_MAX
+def _variants(word: str, t: str) -> bool:
+    """Is ``t``, a word of a form, a spelling variant of ``word`` (4+ letters, not in the form)? ``word`` is a
+    shorter start of ``t``, ``t`` (4+ letters) a shorter start of ``word``, or both have 5+ letters and share
+    the first five, ``t`` longer than five (a 5-letter ``t`` is then a start of ``word``)."""
+    if len(word) < len(t):
+        return t.startswith(word) or (len(word) >= 5 and t[:5] == word[:5])
+    if len(t) >= 4 and word.startswith(t):
+        return True
+    return len(word) >= 5 and len(t) >= 6 and t[:5] == word[:5]
+
+
+_FORMS: dict[str, Form] = {}  # encoded form → Form, the oldest quarter dropped when it reaches _FORMS_MAX
 _FORMS_MAX: Final = 1 << 15
 
 
 def remember(encoded: str, f: Form) -> Form:
-    if len(_FORMS) >= _FORMS_MAX:
-        _FORMS.clear()
+    if len(_FORMS) >= _FORMS_MAX:  # the candidates LSH brings back are mostly recent: keep the newest
+        for key in list(itertools.islice(_FORMS, _FORMS_MAX // 4)):
+            del _FORMS[key]
     _FORMS[encoded] = f
     return f
 

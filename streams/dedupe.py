@@ -217,10 +217,11 @@ def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
     state.rounds += 1
     d = pending.decision
     assert d.sketch is not None  # only a message with a sketch has candidates
-    found = reply[2:]
-    items = found[1::4]
-    priorities, forms = [int(p) for p in found[2::4]], [Form.decode(f) for f in found[3::4]]
-    strict = [is_strict(int(d.score.priority)) or is_strict(p) for p in priorities]
+    found = [value.split("\t", 3) for value in reply[3::2]]  # ref, "item<TAB>priority<TAB>token<TAB>form", ...
+    items = [f[0] for f in found]
+    forms = [Form.decode(f[3]) for f in found]
+    own = is_strict(int(d.score.priority))
+    strict = [own or is_strict(int(f[1])) for f in found]
     best = best_match(Form.decode(d.sketch.form), forms, strict, items)
     if best is not None and best[1].score > state.best:
         state.best, state.target = best[1].score, items[best[0]]

@@ -30,9 +30,9 @@
 --   folded       an exact repost: joins the cluster   } followed by dup_count, authors, priority, category,
 --   folded_near  a near-duplicate: joins the cluster  } state, queue of the cluster's item
 --   enqueued     a new item in its queue
---   verify       {'verify', "last ref:slot:refs of this batch", ref, item, priority, form, ...}: candidates to
---                compare (the best ones by shared bands, at most "max candidates"), and where the window was
---                when they were read
+--   verify       {'verify', "last ref:slot:refs of this batch", ref, "item<TAB>priority<TAB>token<TAB>form",
+--                ...}: candidates to compare (the best ones by shared bands, at most "max candidates"), and
+--                where the window was when they were read
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
@@ -119,8 +119,8 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
   end
 
   -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
-  -- not by this batch. Returns a flat list ref, item, priority, form, ... (an item dropped meanwhile is seen
-  -- at commit: folding into it enqueues a new item instead)
+  -- not by this batch. Returns a flat list ref, "item<TAB>priority<TAB>token<TAB>form", ... (an item dropped
+  -- meanwhile is seen at commit: folding into it enqueues a new item instead)
   local function candidates(after, since_slot)
     if entry == '' or nbands == 0 then return {} end
     local hits, where, order = {}, {}, {}
@@ -130,7 +130,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
       for i = 1, nbands do
         if found[i] then
           for r in string.gmatch(found[i], '[^,]+') do
-            if tonumber(r) > after then
+            if after == 0 or tonumber(r) > after then
               if not hits[r] then hits[r] = 0; where[r] = s; order[#order + 1] = r end
               hits[r] = hits[r] + 1
             end
@@ -158,20 +158,15 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
         list[#list + 1] = r
       end
     end
-    local out = {}
+    local out, mine = {}, '\t' .. token .. '\t'  -- a value filed by this batch has its token (12 hex digits)
     for s = slot, oldest, -1 do
       local refs = per_slot[s]
       local values = refs and redis.call('HMGET', prefix .. 'nd:f:' .. s, unpack(refs)) or {}
       for i = 1, #values do
         local value = values[i]
-        if value and #out < 4 * max_candidates then
-          local first, priority, from, form = string.match(value, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$')
-          if from ~= token then
-            out[#out + 1] = refs[i]
-            out[#out + 1] = first
-            out[#out + 1] = priority
-            out[#out + 1] = form
-          end
+        if value and #out < 2 * max_candidates and not string.find(value, mine, 1, true) then
+          out[#out + 1] = refs[i]
+          out[#out + 1] = value  -- "item<TAB>priority<TAB>token<TAB>form": split by the caller
         end
       end
     end

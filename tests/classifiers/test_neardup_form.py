@@ -21,3 +21,24 @@ def test_shouting_is_mostly_capitals_among_cased_letters() -> None:
     assert _is_shouting("ENORME BOUM PORTE C 🙏 4 blessés")
     assert not _is_shouting("Enorme boum porte C, 4 blessés")
     assert not _is_shouting("😱😱 1312 !!!")  # no cased letter at all
+
+
+def _variant_by_prefixes(f: Form, word: str) -> bool:
+    """The spelling-variant rule written out the long way: every prefix of 4+ letters of the form's words."""
+    prefixes = {t[:k] for t in f.words if not t.isdigit() for k in range(4, len(t))}
+    return (word in prefixes or any(word[:k] in f.words for k in range(4, len(word)))
+            or (len(word) >= 5 and word[:5] in prefixes))
+
+
+def test_has_word_finds_spelling_variants_as_the_prefix_rule_does() -> None:
+    f = form("les personnes évacuées de la gare conduisez prudemment, nouvelle alerte au quai 5")
+    assert f.has_word("pers") and f.has_word("personne") and f.has_word("nouvelles")
+    assert f.has_word("conduite") and f.has_word("evacuation")
+    assert f.has_word("perso") and not f.has_word("garage") and not f.has_word("garnison")
+    assert not f.has_word("55")  # numbers are never variants
+    words = ["pers", "perso", "personne", "personnes", "personnel", "nouv", "nouve", "nouvel", "nouveau",
+             "conduite", "condo", "evacu", "evacuation", "evacuez", "garde", "gares", "garer", "quai", "quais",
+             "prude", "prudent", "alert", "alerter", "aler", "deux", "deuxieme", "lesbos"]
+    for word in words:
+        if word not in f.words:
+            assert f.has_word(word) == _variant_by_prefixes(f, word), word
