@@ -217,9 +217,10 @@ def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
     state.rounds += 1
     d = pending.decision
     assert d.sketch is not None  # only a message with a sketch has candidates
-    found = [value.split("\t", 3) for value in reply[3::2]]  # ref, "item<TAB>priority<TAB>token<TAB>form", ...
+    found = [value.rsplit("\t", 1)[0].split("\t", 2) for value in reply[3::2]]  # ref, "item<TAB>priority<TAB>
+    # form<TAB>batch token", ...
     items = [f[0] for f in found]
-    forms = [Form.decode(f[3]) for f in found]
+    forms = [Form.decode(f[2]) for f in found]
     own = is_strict(int(d.score.priority))
     strict = [own or is_strict(int(f[1])) for f in found]
     best = best_match(Form.decode(d.sketch.form), forms, strict, items)

@@ -8,7 +8,7 @@ Lua scripts, which build item keys from ids, stay on one slot. Layout:
 ``{p}:item:<id>``                 hash: the item an agent sees, its state and its duplicate cluster
 ``{p}:id:<network>:<network id>`` "record coordinate|item id": makes enqueue idempotent
 ``{p}:fp:<fingerprint>``          first item with this folded text, for the dedupe window
-``{p}:nd:b|f:<slot>``, ``{p}:nd:seq``  the near-duplicate window (LSH buckets, forms; ``lua/enqueue.lua``)
+``{p}:nd:b2|f2:<slot>``, ``{p}:nd:seq`` the near-duplicate window (LSH buckets, forms; ``lua/enqueue.lua``)
 ``{p}:authors:<id>``              HyperLogLog of an item's cluster's distinct authors
 ``{p}:rec:<coordinate>[|<id>]``   marks a record already counted (dead letter, nothing to triage, or
                                   a redelivery), so a replay of that record counts nothing again

@@ -30,16 +30,18 @@
 --   folded       an exact repost: joins the cluster   } followed by dup_count, authors, priority, category,
 --   folded_near  a near-duplicate: joins the cluster  } state, queue of the cluster's item
 --   enqueued     a new item in its queue
---   verify       {'verify', "last ref:slot:refs of this batch", ref, "item<TAB>priority<TAB>token<TAB>form",
+--   verify       {'verify', "last ref:slot:refs of this batch", ref, "item<TAB>priority<TAB>form<TAB>token",
 --                ...}: candidates to compare (the best ones by shared bands, at most "max candidates"), and
 --                where the window was when they were read
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
 -- at most one slot longer; every slot's keys expire by themselves):
---   {p}:nd:b:<slot>   hash: LSH band key -> the last refs filed under it in that slot ("12,40,41")
---   {p}:nd:f:<slot>   hash: ref -> "item<TAB>priority<TAB>batch token<TAB>form" (the cluster it joined, and
+--   {p}:nd:b2:<slot>  hash: LSH band key -> the last refs filed under it in that slot, end to end, each its
+--                     number in 10 hex digits ("000000000c0000000028"; no separator to parse)
+--   {p}:nd:f2:<slot>  hash: ref -> "item<TAB>priority<TAB>form<TAB>batch token" (the cluster it joined, and
 --                     what to compare)
+--   ("b2"/"f2": the second layout; a window of the first, "nd:b:" with comma lists, is not read and expires)
 --   {p}:nd:seq        counter of refs
 --   {p}:nd:tok:<t>    refs filed by batch t (an hour)
 --   {p}:authors:<id>  HyperLogLog of the cluster's distinct authors
@@ -53,6 +55,7 @@ local slot_ms = math.max(1, math.floor(window_ms / slots))
 local slot = math.floor(now / slot_ms)
 local expire_at = (slot + 1) * slot_ms + window_ms  -- of this slot's window keys
 local remembered = false
+local REF = 10  -- characters of a ref in a bucket (hex: a trillion refs)
 local counted = {}  -- stats counters, added to the stats hash once, after the chunk
 local function count(field)
   counted[field] = (counted[field] or 0) + 1
@@ -92,22 +95,18 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
   -- File this message in the window under its band keys, as a member of cluster `first`.
   local function remember(first)
     if entry == '' then return end
-    local ref = tostring(redis.call('INCR', prefix .. 'nd:seq'))
+    local ref = string.format('%010x', redis.call('INCR', prefix .. 'nd:seq'))
     if redis.call('INCR', prefix .. 'nd:tok:' .. token) == 1 then  -- this batch's refs, counted (see commit)
       redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
     end
-    local bkey, fkey = prefix .. 'nd:b:' .. slot, prefix .. 'nd:f:' .. slot
-    local priority, form = string.match(entry, '^([^\t]*)\t(.*)$')
-    redis.call('HSET', fkey, ref, first .. '\t' .. priority .. '\t' .. token .. '\t' .. form)
+    local bkey, fkey = prefix .. 'nd:b2:' .. slot, prefix .. 'nd:f2:' .. slot
+    redis.call('HSET', fkey, ref, first .. '\t' .. entry .. '\t' .. token)
     local current = redis.call('HMGET', bkey, unpack(bands))
-    local pairs_ = {}
+    local pairs_, keep = {}, (cap - 1) * REF  -- a bucket keeps the cap - 1 most recent refs, then this one
     for i = 1, nbands do
       local refs = current[i]
-      if refs then
-        local kept, n = {}, 0
-        for r in string.gmatch(refs, '[^,]+') do n = n + 1; kept[n] = r end
-        local from = math.max(1, n - cap + 2)  -- keep the cap - 1 most recent, then this one
-        refs = table.concat(kept, ',', from, n) .. ',' .. ref
+      if refs and keep > 0 then
+        refs = (#refs > keep and string.sub(refs, -keep) or refs) .. ref
       else
         refs = ref
       end
@@ -119,18 +118,20 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
   end
 
   -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
-  -- not by this batch. Returns a flat list ref, "item<TAB>priority<TAB>token<TAB>form", ... (an item dropped
+  -- not by this batch. Returns a flat list ref, "item<TAB>priority<TAB>form<TAB>token", ... (an item dropped
   -- meanwhile is seen at commit: folding into it enqueues a new item instead)
   local function candidates(after, since_slot)
     if entry == '' or nbands == 0 then return {} end
     local hits, where, order = {}, {}, {}
     local oldest = math.max(math.floor((now - window_ms) / slot_ms), since_slot)
     for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
-      local found = redis.call('HMGET', prefix .. 'nd:b:' .. s, unpack(bands))
+      local found = redis.call('HMGET', prefix .. 'nd:b2:' .. s, unpack(bands))
       for i = 1, nbands do
-        if found[i] then
-          for r in string.gmatch(found[i], '[^,]+') do
-            if after == 0 or tonumber(r) > after then
+        local refs = found[i]
+        if refs then
+          for k = 1, #refs, REF do
+            local r = string.sub(refs, k, k + REF - 1)
+            if after == 0 or tonumber(r, 16) > after then
               if not hits[r] then hits[r] = 0; where[r] = s; order[#order + 1] = r end
               hits[r] = hits[r] + 1
             end
@@ -158,15 +159,15 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
         list[#list + 1] = r
       end
     end
-    local out, mine = {}, '\t' .. token .. '\t'  -- a value filed by this batch has its token (12 hex digits)
+    local out, mine = {}, '\t' .. token  -- a value filed by this batch ends with its token
     for s = slot, oldest, -1 do
       local refs = per_slot[s]
-      local values = refs and redis.call('HMGET', prefix .. 'nd:f:' .. s, unpack(refs)) or {}
+      local values = refs and redis.call('HMGET', prefix .. 'nd:f2:' .. s, unpack(refs)) or {}
       for i = 1, #values do
         local value = values[i]
-        if value and #out < 2 * max_candidates and not string.find(value, mine, 1, true) then
+        if value and #out < 2 * max_candidates and not string.find(value, mine, #value - #mine + 1, true) then
           out[#out + 1] = refs[i]
-          out[#out + 1] = value  -- "item<TAB>priority<TAB>token<TAB>form": split by the caller
+          out[#out + 1] = value  -- "item<TAB>priority<TAB>form<TAB>token": split by the caller
         end
       end
     end
@@ -302,8 +303,8 @@ for i = 5, #ARGV, per do
 end
 for field, n in pairs(counted) do redis.call('HINCRBY', stats, field, n) end
 if remembered then
-  redis.call('PEXPIREAT', prefix .. 'nd:b:' .. slot, expire_at)
-  redis.call('PEXPIREAT', prefix .. 'nd:f:' .. slot, expire_at)
+  redis.call('PEXPIREAT', prefix .. 'nd:b2:' .. slot, expire_at)
+  redis.call('PEXPIREAT', prefix .. 'nd:f2:' .. slot, expire_at)
 end
 if failed then
   return redis.error_reply('enqueue failed at message ' .. (#replies + 1) .. ' (' .. ARGV[5 + #replies * per] ..
