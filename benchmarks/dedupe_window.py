@@ -17,6 +17,11 @@ their cost is reported on its own line; the batch plan is made in the timed step
 the window's own keys (LSH buckets, forms, fingerprints: ``MEMORY USAGE``) per message in the window, and
 Redis's whole ``used_memory`` growth per message (items and queues included).
 
+*Per lookup* is measured directly too (``--lookups`` messages a run, from a third night of the generator): only
+messages that are no exact repost of the window or of each other, so that every one goes through the
+near-duplicate lookup and is then filed (or folded), enqueued against the window; then the same messages
+without sketches in a fresh key space. The difference is the near-duplicate step, as a rate per message.
+
 Brute force: exact Jaccard over character 4-shingles of the folded text (``fold_for_dedupe``) between each new
 message and every message in the window, folding into the best one above its threshold — vectorised (the
 window is a few sparse shingle matrices, one sparse product each per lookup), so it is the fast version of the
@@ -52,6 +57,7 @@ from streams.dedupe_cli import dedupe_lines, read_lines
 from streams.embedded import EmbeddedRedis
 from streams.generator import surge
 from streams.queues import Pending, connect
+from streams.runtime import freeze_startup_heap
 from streams.settings import Settings
 
 NEAR_EDITS = (
@@ -232,8 +238,11 @@ def look_alikes_vigie(settings: Settings) -> list[bool]:
 
 def run_window(settings: Settings, window: int, measure: int, runs: int, batch: int, brute_max: int,
                brute_sample: int, brute_threshold: float, data: Sequence[tuple[Message, int, str]],
-               measured: Sequence[tuple[Message, int, str]]) -> dict[str, Any]:
-    """Fill the window with ``data[:window]``, then time ``measured`` (``2 * runs * measure`` messages)."""
+               measured: Sequence[tuple[Message, int, str]], pool: Sequence[tuple[Message, int, str]] = (),
+               lookups: int = 0) -> dict[str, Any]:
+    """Fill the window with ``data[:window]``, then time ``measured`` (``2 * runs * measure`` messages), and
+    ``runs`` times ``lookups`` messages of ``pool`` that are no exact repost (every one a near-duplicate
+    lookup)."""
     s = harness.phase(settings)
     client = redis.Redis.from_url(s.redis_url)
     before = used_memory(client)
@@ -243,6 +252,7 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     t0 = time.perf_counter()
     asyncio.run(enqueue_all(s, fill, 2000, 0))
     fill_s = time.perf_counter() - t0
+    seen = {d.fingerprint for d in fill}
     del fill
     after = used_memory(client)
     win_bytes, fps = window_bytes(client, s.key_prefix)
@@ -280,6 +290,8 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
         "window_bytes_per_message": round(win_bytes / window), "fingerprint_keys": fps,
         "redis_bytes_per_message": round((after - before) / window), "outcomes": outcome_counts,
     }
+    if lookups and pool:
+        result["lookups"] = _lookup_series(s, window, seen, pool, lookups, runs, batch)
     # brute force on the same messages
     bf = BruteForce(brute_threshold)
     t0 = time.perf_counter()
@@ -315,6 +327,36 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     return result
 
 
+def _lookup_series(s: Settings, window: int, seen: set[str | None], pool: Sequence[tuple[Message, int, str]],
+                   lookups: int, runs: int, batch: int) -> dict[str, Any]:
+    """Near-duplicate lookup + insert measured directly: messages that are no exact repost of the window or
+    of each other (so every one is looked up among the near-duplicates, then filed), enqueued with their
+    sketches against the window, and the same messages without sketches in a fresh key space (identity and
+    exact reposts only); the near-duplicate step per message is the difference."""
+    unique: list[Decision] = []
+    for d in decisions(pool):
+        if d.sketch is None or d.fingerprint in seen:
+            continue
+        seen.add(d.fingerprint)
+        unique.append(d)
+    n = min(lookups, len(unique) // runs)
+    if not n:
+        return {"messages": 0}
+    full, bare = [], []
+    for r in range(runs):
+        part = unique[r * n:(r + 1) * n]
+        t0 = time.perf_counter()
+        asyncio.run(enqueue_all(s, part, batch, 10 * window + r * n))
+        full.append(n / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        asyncio.run(enqueue_all(harness.phase(s), [dataclasses.replace(d, sketch=None) for d in part], batch, 0))
+        bare.append(n / (time.perf_counter() - t0))
+    step = 1 / max(1e-9, 1 / statistics.median(full) - 1 / statistics.median(bare))
+    return {"messages": n, "enqueue_per_second": round(statistics.median(full)), "runs": [round(x) for x in full],
+            "exact_only_per_second": round(statistics.median(bare)), "exact_only_runs": [round(x) for x in bare],
+            "per_lookup_per_second": round(step)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--windows", default="10000,100000,1000000")
@@ -328,6 +370,8 @@ def main() -> None:
     parser.add_argument("--measured", choices=("separate", "continued"), default="separate",
                         help="timed messages: the same at every window size, from another night of the generator "
                              "(default), or the ones that follow the window in the same night")
+    parser.add_argument("--lookups", type=int, default=5000,
+                        help="messages timed per run that are no exact repost (every one a near-duplicate lookup)")
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--name", default=None, help="results file name [default: dedupe_window]")
     parser.add_argument("--corpus", choices=("surge", "crisislex"), default="surge",
@@ -347,26 +391,30 @@ def main() -> None:
         # the same timed messages at every window size (another night of the generator), or what follows
         # the window in the same night (--measured continued: a bigger window then also means more reposts)
         separate = args.measured == "separate" and args.corpus == "surge"
-        print(f"{len(data)} messages generated in {time.perf_counter() - t0:.0f}s")
+        # the direct lookup series draws from another night: most of its new messages are no exact repost
+        pool = messages(4 * args.runs * args.lookups, seed=131) if args.lookups and args.corpus == "surge" else []
+        print(f"{len(data) + len(pool)} messages generated in {time.perf_counter() - t0:.0f}s")
+        freeze_startup_heap()  # as a worker does after start-up: the corpus stays out of full collections
         threshold = float(acc.get("brute_force", {}).get("threshold", 0.4))
         results = []
         for w in windows:
             measured = messages(timed, seed=97) if separate else data[w:w + timed]
             res = run_window(settings, w, args.measure, args.runs, args.batch, args.brute_max, args.brute_sample,
-                             threshold, data, measured)
+                             threshold, data, measured, pool, args.lookups)
             print(orjson.dumps(res).decode())
             results.append(res)
     rows = [(f"{r['window']:,}", f"{r['enqueue_per_second']:,}", f"{r['exact_only_enqueue_per_second']:,}",
              f"{r['lookup_insert_per_second']:,}",
-             f"{r['per_lookup_per_second']:,} ({r['looked_up_share']:.0%})", r["window_bytes_per_message"],
+             f"{r['lookups'].get('per_lookup_per_second', 0):,}" if "lookups" in r else "-",
+             f"{r['lookups'].get('enqueue_per_second', 0):,}" if "lookups" in r else "-", r["window_bytes_per_message"],
              r["redis_bytes_per_message"],
              f"{r['brute_force']['lookup_insert_per_second']:,}"
              + (" (sampled)" if r["brute_force"]["sampled"] else ""), r["brute_force"]["bytes_per_message"],
              f"{r['enqueue_per_second'] / max(r['brute_force']['lookup_insert_per_second'], 0.1):,.0f}×")
             for r in results]
     print(harness.table(rows, ["window", "enqueue msg/s", "exact-only msg/s", "near-dup step msg/s",
-                               "per lookup/s (share)", "window B/msg", "redis B/msg", "brute msg/s", "brute B/msg",
-                               "enqueue vs brute"]))
+                               "per lookup/s", "no-repost enqueue msg/s", "window B/msg", "redis B/msg",
+                               "brute msg/s", "brute B/msg", "enqueue vs brute"]))
     name = args.name or ("dedupe_window" if args.corpus == "surge" else f"dedupe_window_{args.corpus}")
     path = harness.write_result(name, {"args": vars(args), "accuracy": acc, "windows": results})
     print(f"wrote {path}")

@@ -122,10 +122,11 @@ def test_pipeline_core_smoke(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_dedupe_window_smoke(redis_server: EmbeddedRedis, tmp_path: Path) -> None:
     result = _script("dedupe_window", "--windows", "300", "--measure", "100", "--runs", "1", "--orders", "1",
-                     "--redis-url", redis_server.url, tmp_path=tmp_path)
+                     "--lookups", "50", "--redis-url", redis_server.url, tmp_path=tmp_path)
     (row,) = result["windows"]
     assert row["window"] == 300 and sum(row["outcomes"].values()) == 100
     assert row["enqueue_per_second"] > 0 and row["lookup_insert_per_second"] > 0
+    assert row["lookups"]["messages"] == 50 and row["lookups"]["per_lookup_per_second"] > 0
     assert row["window_bytes_per_message"] > 0 and row["brute_force"]["lookups_timed"] == 100
     accuracy = result["accuracy"]
     assert "skipped" in accuracy or accuracy["vigie"]["look_alikes_apart"] == accuracy["look_alikes"]
