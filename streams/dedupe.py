@@ -217,8 +217,8 @@ def _settle(pending: Pending, state: _State, reply: list[str]) -> None:
     state.rounds += 1
     d = pending.decision
     assert d.sketch is not None  # only a message with a sketch has candidates
-    found = [value.rsplit("\t", 1)[0].split("\t", 2) for value in reply[3::2]]  # ref, "item<TAB>priority<TAB>
-    # form<TAB>batch token", ...
+    # the reply lists ref, "item<TAB>priority<TAB>form<TAB>batch token", ...: [item, priority, form] each
+    found = [value.rsplit("\t", 1)[0].split("\t", 2) for value in reply[3::2]]
     items = [f[0] for f in found]
     forms = [Form.decode(f[2]) for f in found]
     own = is_strict(int(d.score.priority))
