@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from classifiers.lsh import BANDS
 from classifiers.message import Message, Network
+from classifiers.neardup_cluster import BUCKET_CAP
 from classifiers.routing import RoutingPolicy
 from classifiers.triage import decide
 from classifiers.urgency import Score
@@ -121,13 +123,30 @@ async def test_the_window_forgets(settings: Settings) -> None:
         assert await store.enqueue([pending("3", APPEAL_REPOSTS[1]), pending("4", APPEAL)]) == ["enqueued",
                                                                                                 "folded_near"]
         assert (await store.item("x:4")) is None and (await store.item("x:1")) is not None
-        assert await store.redis.keys(store.p + "nd:*") != []
+        assert len(await store.redis.keys(store.p + "nd:[bf]2:*")) >= 2  # buckets and forms of a slot
         await asyncio.sleep(2.5)
         # nothing of the window is left once it has passed: its memory is bounded
-        assert await store.redis.keys(store.p + "nd:[bf]:*") == []
+        assert await store.redis.keys(store.p + "nd:[bf]2:*") == []
         assert await store.redis.keys(store.p + "fp:*") == []
     finally:
         await store.redis.aclose()
+
+
+async def test_a_bucket_keeps_the_most_recent_refs(store: QueueStore) -> None:
+    """Reposts with the same form share all their band keys: each bucket keeps the last BUCKET_CAP refs, end to
+    end in fixed width, so the window's memory per band key is bounded however big the cluster grows."""
+    texts = [APPEAL] + [f"{APPEAL} {w}" for w in ("partagez", "svp", "stp", "pls", "please", "share")]
+    outcomes = []
+    for i, text in enumerate(texts):  # one batch each: every one is looked up in the window, then filed
+        outcomes += await store.enqueue([pending(str(i + 1), text)])
+    assert outcomes == ["enqueued"] + ["folded_near"] * 6
+    (key,) = await store.redis.keys(store.p + "nd:b2:*")
+    buckets = await store.redis.hgetall(key)
+    assert len(buckets) == BANDS
+    seq = int(await store.redis.get(store.p + "nd:seq"))
+    assert seq == len(texts)
+    newest = b"".join(b"%010x" % n for n in range(seq - BUCKET_CAP + 1, seq + 1))
+    assert set(buckets.values()) == {newest}
 
 
 async def test_a_new_connection_finds_the_window_of_the_old_one(settings: Settings) -> None:
