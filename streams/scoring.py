@@ -3,8 +3,9 @@ decide, plan the batch's reposts) runs there while faust keeps fetching and buff
 
 faust's per-event work and the urgency model are both CPU-bound Python; in one process they take turns on
 one core. With the pure step in a child process they overlap on two. The child loads the model once
-(``initializer``), dies with its parent, and a crash in it breaks the pool: the batch fails, is not
-acknowledged, and the worker stops (``streams.app``), so nothing is lost. ``VIGIE_SCORING_PROCESSES=0``
+(``initializer``) and freezes its start-up heap as the worker does (:func:`streams.runtime.freeze_startup_heap`),
+dies with its parent, and a crash in it breaks the pool: the batch fails, is not acknowledged, and the worker
+stops (``streams.app``), so nothing is lost. ``VIGIE_SCORING_PROCESSES=0``
 keeps everything in the worker's process.
 
 Results come back as flat tuples of plain values (:func:`to_wire` / :func:`from_wire`), not pickled
@@ -31,7 +32,7 @@ from classifiers.urgency import Score, UrgencyModel
 from streams.embedded import die_with_parent
 from streams.networks import ParseError
 from streams.pipeline import Prepared, Raw, prepare
-from streams.runtime import single_threaded_math
+from streams.runtime import freeze_startup_heap, single_threaded_math
 from streams.settings import Settings
 
 _child: dict[str, object] = {}
@@ -43,6 +44,7 @@ def _start(settings: Settings) -> None:
     die_with_parent()
     single_threaded_math()
     _child["model"], _child["policy"] = UrgencyModel.load(settings.model_path), routing_policy(settings)
+    freeze_startup_heap()
 
 
 _MESSAGE, _SCORE, _ROUTE = (tuple(f.name for f in fields(c)) for c in (Message, Score, Route))

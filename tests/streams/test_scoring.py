@@ -63,3 +63,17 @@ def test_the_pool_returns_what_prepare_returns_inline(model: UrgencyModel) -> No
     assert remote.plan == inline.plan
     assert remote.plan[-1] == Follow(1, "exact") and remote.plan[:-1] == [None] * len(TEXTS)
     assert isinstance(remote.results[-1], ParseError) and remote.results[-1].reason == "invalid_json"
+
+
+def test_the_scoring_process_freezes_its_start_up_heap_and_collects_less_often() -> None:
+    import gc
+
+    from streams.runtime import GC_THRESHOLDS
+
+    pool = ScoringPool(Settings(scoring_processes=1))
+    try:
+        pool.warm_up()
+        assert pool.executor.submit(gc.get_freeze_count).result(timeout=60) > 0  # the model is out of reach
+        assert pool.executor.submit(gc.get_threshold).result(timeout=60) == GC_THRESHOLDS
+    finally:
+        pool.close()
