@@ -15,10 +15,11 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cpu
 import orjson
 import redis
 from aiokafka import AIOKafkaConsumer
@@ -34,6 +35,7 @@ from streams.topics import ensure_topics
 HERE = Path(__file__).resolve().parent
 RESULTS = Path(os.environ.get("VIGIE_BENCH_RESULTS", HERE / "results"))  # the smoke tests write elsewhere
 Encoded = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
+SERVER_PIDS: dict[str, int] = {}  # the embedded servers of :func:`servers`, for CPU accounting (role → pid)
 
 
 def machine() -> dict[str, Any]:
@@ -61,10 +63,13 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
 def servers(kafka_url: str | None, redis_url: str | None) -> Iterator[Settings]:
     """Base settings on the given servers, or on fresh embedded ones (stopped on exit)."""
     with contextlib.ExitStack() as stack:
+        stack.callback(SERVER_PIDS.clear)
         if kafka_url is None:
-            kafka_url = stack.enter_context(EmbeddedKafka()).url
+            kafka = stack.enter_context(EmbeddedKafka())
+            kafka_url, SERVER_PIDS["broker"] = kafka.url, kafka.proc.pid if kafka.proc else 0
         if redis_url is None:
-            redis_url = stack.enter_context(EmbeddedRedis()).url
+            server = stack.enter_context(EmbeddedRedis())
+            redis_url, SERVER_PIDS["redis-server"] = server.url, server.proc.pid if server.proc else 0
         yield Settings(kafka_url=kafka_url, redis_url=redis_url, metrics_port=0)
 
 
@@ -123,6 +128,7 @@ class Drain:
     seconds: float  # first → last record
     startup: float  # process start → first record (group join, model load)
     rss_mb: float | None = None
+    cpu_us: dict[str, float] = field(default_factory=dict)  # per record, by process (cpu.per_record)
 
     @property
     def per_second(self) -> float:
@@ -131,7 +137,7 @@ class Drain:
     def row(self) -> dict[str, Any]:
         return {"name": self.name, "records": self.records, "seconds": round(self.seconds, 3),
                 "startup_seconds": round(self.startup, 2), "per_second": round(self.per_second, 1),
-                "rss_mb": self.rss_mb}
+                "rss_mb": self.rss_mb, "cpu_us_per_record": self.cpu_us}
 
 
 def raw_topics(settings: Settings) -> list[str]:
@@ -193,6 +199,10 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
     started = time.monotonic()
     first: float | None = None
     rss: list[float] = []
+    roles: dict[str, list[int]] = {}
+    before: cpu.Snapshot = {}
+    counted_from = 0
+    usage: dict[str, float] = {}
     try:
         for i in range(workers):
             env = passthrough_env(settings)
@@ -201,9 +211,12 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
             done = counted(settings, client, passthrough=passthrough)
             now = time.monotonic()
             if done and first is None:
-                first = now
+                first, counted_from = now, done
+                roles = _roles(procs)
+                before = cpu.snapshot(roles)
             on_progress(done)
             if done >= expected:
+                usage = cpu.per_record(before, cpu.snapshot(roles), done - counted_from)
                 break
             for p in procs:
                 if p.poll() is not None:
@@ -217,4 +230,11 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
             stop_process(p)
         client.close()
     assert first is not None
-    return Drain(name, expected, time.monotonic() - first, first - started, max(rss) if rss else None)
+    return Drain(name, expected, time.monotonic() - first, first - started, max(rss) if rss else None, usage)
+
+
+def _roles(procs: Sequence[subprocess.Popen[bytes]]) -> dict[str, list[int]]:
+    """The processes of a drain by role: the consumers, their children (a worker's scoring process) and the
+    embedded servers."""
+    return {"consumer": [p.pid for p in procs], "scoring": [c for p in procs for c in cpu.children(p.pid)],
+            **{role: [pid] for role, pid in SERVER_PIDS.items()}}

@@ -6,7 +6,9 @@ faust pass-through agent and a bare aiokafka consumer on the same broker in the 
 
 Each consumer drains the same preloaded backlog under its own consumer group (and its own Redis keys), so
 every figure counts from its first record to its last: start-up and the group join are reported apart.
-Prints a table per run and the medians, and writes ``benchmarks/results/worker_throughput.json``.
+Prints a table per run (records/s, and the CPU each process spent per record meanwhile: the consumer, its
+scoring process, redis-server and the broker when embedded) and the medians, and writes
+``benchmarks/results/worker_throughput.json``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import statistics
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import harness
 
@@ -34,6 +37,15 @@ def one_run(base, records, *, partitions: int, two_workers: bool, logdir: Path) 
                                           "group_id": f"{settings.group_id}w{workers}"})
         drains.append(harness.drain_with(own, f"vigie worker x{workers}", n, workers=workers, logdir=logdir))
     return drains
+
+
+def cpu_table(rows: list[dict[str, Any]]) -> str:
+    """CPU µs per record of each process while the consumers drained (``benchmarks/cpu.py``), and how many of
+    the machine's cores were busy: where the time goes when the processes share the cores."""
+    roles = ["consumer", "scoring", "redis-server", "broker"]
+    return harness.table([[r["name"], *(r["cpu_us_per_record"].get(k, "") for k in roles),
+                           r["cpu_us_per_record"].get("cores_busy", "")] for r in rows if r["cpu_us_per_record"]],
+                         ["consumer", *(f"{k} µs/rec" for k in roles), "cores busy"])
 
 
 def main() -> None:
@@ -60,6 +72,7 @@ def main() -> None:
             print(harness.table([[r["name"], r["per_second"], r["vs_passthrough"], r["startup_seconds"],
                                   r["rss_mb"] or ""] for r in rows],
                                 ["consumer", "records/s", "x pass-through", "start-up s", "RSS MB"]))
+            print(cpu_table(rows))
     names = [r["name"] for r in runs[0]]
     medians = {name: {"per_second": statistics.median(r["per_second"] for run in runs for r in run
                                                       if r["name"] == name),

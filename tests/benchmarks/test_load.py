@@ -92,6 +92,9 @@ def test_worker_throughput_smoke(kafka: EmbeddedKafka, redis_server: EmbeddedRed
     assert set(names) == {"bare aiokafka consumer", "faust pass-through", "vigie worker x1"}
     assert all(row["records"] == 300 and row["per_second"] > 0 for row in names.values())
     assert names["faust pass-through"]["vs_passthrough"] == 1.0
+    # CPU per record by process: the worker's own and its scoring process's (the servers here are the tests')
+    assert {"consumer", "scoring"} <= set(names["vigie worker x1"]["cpu_us_per_record"])
+    assert "scoring" not in names["faust pass-through"]["cpu_us_per_record"]
 
 
 @pytest.mark.integration
