@@ -31,8 +31,8 @@
 --   folded_near  a near-duplicate: joins the cluster  } state, queue of the cluster's item
 --   enqueued     a new item in its queue
 --   verify       {'verify', "last ref:slot:refs of this batch", ref, "item<TAB>priority<TAB>form<TAB>token",
---                ...}: candidates to compare (the best ones by shared bands, at most "max candidates"), and
---                where the window was when they were read
+--                ...}: candidates to compare (the best ones by shared bands, at most "max candidates", less
+--                those whose numbers contradict the message's), and where the window was when they were read
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
@@ -54,11 +54,48 @@ local window_ms = window * 1000
 local slot_ms = math.max(1, math.floor(window_ms / slots))
 local slot = math.floor(now / slot_ms)
 local expire_at = (slot + 1) * slot_ms + window_ms  -- of this slot's window keys
+-- the window's slots, newest first: their keys, named once per call, and whether anything is filed there (a
+-- slot with nothing in it is not read: one EXISTS per call instead of one HMGET per lookup)
+local first_slot = math.floor((now - window_ms) / slot_ms)
+local bucket_keys, form_keys, filled = {}, {}, {}
+for s = slot, first_slot, -1 do
+  bucket_keys[s], form_keys[s] = prefix .. 'nd:b2:' .. s, prefix .. 'nd:f2:' .. s
+  filled[s] = redis.call('EXISTS', bucket_keys[s]) == 1
+end
 local remembered = false
 local REF = 10  -- characters of a ref in a bucket (hex: a trillion refs)
 local counted = {}  -- stats counters, added to the stats hash once, after the chunk
 local function count(field)
   counted[field] = (counted[field] or 0) + 1
+end
+
+-- The numbers of an encoded form s[i..j] (classifiers/neardup_form.py: tokens separated by spaces, anchors
+-- prefixed with "^"; a number is always an anchor) as a multiset {number = count}, and how many. Only tokens
+-- of ASCII digits are seen here (Python's str.isdigit also takes other scripts' digits): a part of each
+-- form's numbers, so numbers_apart below only says "apart" where classifiers.neardup.compare would.
+local function numbers(s, i, j)
+  local out, n = {}, 0
+  while true do
+    local a, b, digits = string.find(s, '%^(%d+)', i)
+    if not a or b > j then return out, n end
+    if b == j or string.byte(s, b + 1) == 32 then  -- the whole token is digits
+      out[digits] = (out[digits] or 0) + 1
+      n = n + 1
+    end
+    i = b + 1
+  end
+end
+
+-- Do the numbers of form s[i..j] contradict the multiset `own` (own_n numbers)? As compare's first test:
+-- neither multiset of numbers contains the other ("on est 15" / "on est 5"; one may drop "21h30").
+local function numbers_apart(own, own_n, s, i, j)
+  local other, other_n = numbers(s, i, j)
+  local small, large = own, other
+  if own_n > other_n then small, large = other, own end
+  for number, count in pairs(small) do
+    if (large[number] or 0) < count then return true end
+  end
+  return false
 end
 
 local function one(item_id, coord, fp, score, queue, network, author, mode, arg, seen_arg, entry, packed_bands,
@@ -99,7 +136,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     if redis.call('INCR', prefix .. 'nd:tok:' .. token) == 1 then  -- this batch's refs, counted (see commit)
       redis.call('EXPIRE', prefix .. 'nd:tok:' .. token, 3600)
     end
-    local bkey, fkey = prefix .. 'nd:b2:' .. slot, prefix .. 'nd:f2:' .. slot
+    local bkey, fkey = bucket_keys[slot], form_keys[slot]
     redis.call('HSET', fkey, ref, first .. '\t' .. entry .. '\t' .. token)
     local current = redis.call('HMGET', bkey, unpack(bands))
     local pairs_, keep = {}, (cap - 1) * REF  -- a bucket keeps the cap - 1 most recent refs, then this one
@@ -114,19 +151,21 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
       pairs_[#pairs_ + 1] = refs
     end
     redis.call('HSET', bkey, unpack(pairs_))
-    remembered = true  -- the slot's keys get their expiry once, after the chunk (same slot for all of it)
+    remembered, filled[slot] = true, true  -- the slot's keys get their expiry once, after the chunk
   end
 
   -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
-  -- not by this batch. Returns a flat list ref, "item<TAB>priority<TAB>form<TAB>token", ... (an item dropped
-  -- meanwhile is seen at commit: folding into it enqueues a new item instead)
+  -- not by this batch, and whose numbers do not contradict the message's (see numbers_apart). Returns a flat
+  -- list ref, "item<TAB>priority<TAB>form<TAB>token", ... (an item dropped meanwhile is seen at commit:
+  -- folding into it enqueues a new item instead)
   local function candidates(after, since_slot)
     if entry == '' or nbands == 0 then return {} end
+    local own, own_n = numbers(entry, string.find(entry, '\t', 1, true) + 1, #entry)
     local hits, where, order = {}, {}, {}
-    local oldest = math.max(math.floor((now - window_ms) / slot_ms), since_slot)
+    local oldest = math.max(first_slot, since_slot)
     for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
-      local found = redis.call('HMGET', prefix .. 'nd:b2:' .. s, unpack(bands))
-      for i = 1, nbands do
+      local found = filled[s] and redis.call('HMGET', bucket_keys[s], unpack(bands)) or {}
+      for i = 1, #found do
         local refs = found[i]
         if refs then
           for k = 1, #refs, REF do
@@ -159,15 +198,21 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
         list[#list + 1] = r
       end
     end
-    local out, mine = {}, '\t' .. token  -- a value filed by this batch ends with its token
+    -- the first max candidates not of this batch are the ones compared; those whose numbers contradict the
+    -- message's are not returned (the comparison would reject them first thing)
+    local out, taken, mine = {}, 0, '\t' .. token  -- a value filed by this batch ends with its token
     for s = slot, oldest, -1 do
       local refs = per_slot[s]
-      local values = refs and redis.call('HMGET', prefix .. 'nd:f2:' .. s, unpack(refs)) or {}
+      local values = refs and redis.call('HMGET', form_keys[s], unpack(refs)) or {}
       for i = 1, #values do
         local value = values[i]
-        if value and #out < 2 * max_candidates and not string.find(value, mine, #value - #mine + 1, true) then
-          out[#out + 1] = refs[i]
-          out[#out + 1] = value  -- "item<TAB>priority<TAB>form<TAB>token": split by the caller
+        if value and taken < max_candidates and not string.find(value, mine, #value - #mine + 1, true) then
+          taken = taken + 1
+          local a = string.find(value, '\t', string.find(value, '\t', 1, true) + 1, true)
+          if not numbers_apart(own, own_n, value, a + 1, #value - #mine) then
+            out[#out + 1] = refs[i]
+            out[#out + 1] = value  -- "item<TAB>priority<TAB>form<TAB>token": split by the caller
+          end
         end
       end
     end
@@ -303,8 +348,8 @@ for i = 5, #ARGV, per do
 end
 for field, n in pairs(counted) do redis.call('HINCRBY', stats, field, n) end
 if remembered then
-  redis.call('PEXPIREAT', prefix .. 'nd:b2:' .. slot, expire_at)
-  redis.call('PEXPIREAT', prefix .. 'nd:f2:' .. slot, expire_at)
+  redis.call('PEXPIREAT', bucket_keys[slot], expire_at)
+  redis.call('PEXPIREAT', form_keys[slot], expire_at)
 end
 if failed then
   return redis.error_reply('enqueue failed at message ' .. (#replies + 1) .. ' (' .. ARGV[5 + #replies * per] ..

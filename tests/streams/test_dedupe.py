@@ -149,6 +149,31 @@ async def test_a_bucket_keeps_the_most_recent_refs(store: QueueStore) -> None:
     assert set(buckets.values()) == {newest}
 
 
+async def test_candidates_whose_numbers_contradict_are_settled_by_the_script(store: QueueStore,
+                                                                             monkeypatch: pytest.MonkeyPatch,
+                                                                             ) -> None:
+    """"On est 5" is another group than "on est 15" (classifiers.neardup.compare rejects it first thing): the
+    script drops such a candidate itself, so the message is enqueued in its first step, with no comparison
+    round; a candidate whose numbers are nested in the message's ("à 21h" added) is still returned."""
+    hiding = "on est 15 cachés dans la réserve au fond du couloir, ils tirent encore"
+    assert await store.enqueue([pending("1", hiding)]) == ["enqueued"]
+    replies: list[list[bytes]] = []
+    script = store._enqueue
+
+    async def spy(**kwargs: object) -> list[list[bytes]]:
+        out = await script(**kwargs)
+        replies.extend(out)
+        return out
+
+    monkeypatch.setattr(store, "_enqueue", spy)
+    assert await store.enqueue([pending("2", hiding.replace("15", "5"))]) == ["enqueued"]
+    assert [r[0] for r in replies] == [b"enqueued"]
+    replies.clear()
+    assert await store.enqueue([pending("3", hiding.replace("couloir", "couloir depuis 21h"))]) == ["folded_near"]
+    assert [r[0] for r in replies] == [b"verify", b"folded_near"]
+    assert replies[0][3].startswith(b"x:1\t")  # the one candidate returned: the first message
+
+
 async def test_a_new_connection_finds_the_window_of_the_old_one(settings: Settings) -> None:
     """The window lives in Redis: a restarted worker (here: a new store) still folds into earlier items."""
     first = connect(settings)
