@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+import numpy as np
+
 from classifiers.normalize import URL, strip_accents
 
 ANCHOR_WEIGHT: Final = 3.0  # shingles of anchors weigh this much in comparisons (classifiers.neardup) ...
@@ -261,15 +263,18 @@ def _weight(token: str, anchors: frozenset[str]) -> float:
 def weighted_shingles(tokens: Sequence[str], anchors: frozenset[str]) -> dict[str, float]:
     """Character 4-shingles of the joined tokens, each weighing as much as the heaviest token it touches."""
     text = " " + " ".join(tokens) + " "
-    weights = [STOP_WEIGHT] * len(text)
-    pos = 1
+    weights = [STOP_WEIGHT]  # one per character: its token's weight (spaces weigh least)
     for t in tokens:
-        w = _weight(t, anchors)
-        weights[pos:pos + len(t)] = [w] * len(t)
-        pos += len(t) + 1
-    out: dict[str, float] = {}
-    for i in range(max(1, len(text) - 3)):
-        g, w = text[i:i + 4], max(weights[i:i + 4])
-        if w > out.get(g, 0.0):
-            out[g] = w
+        weights += [_weight(t, anchors)] * len(t)
+        weights.append(STOP_WEIGHT)
+    if len(text) < 4:
+        return {text: max(weights)}
+    grams = [text[i:i + 4] for i in range(len(text) - 3)]
+    w = np.array(weights)
+    heaviest = np.maximum(np.maximum(w[:-3], w[1:-2]), np.maximum(w[2:-1], w[3:])).tolist()  # of 4 characters
+    out = dict(zip(grams, heaviest, strict=True))
+    if len(out) < len(grams):  # a shingle seen twice keeps its heaviest weight
+        for g, weight in zip(grams, heaviest, strict=True):
+            if weight > out[g]:
+                out[g] = weight
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.neardup_form import Form, form
+from classifiers.neardup_form import ANCHOR_WEIGHT, STOP_WEIGHT, Form, form, weighted_shingles
 
 
 def test_form_undoes_what_reposts_add_and_marks_anchors() -> None:
@@ -42,3 +42,24 @@ def test_has_word_finds_spelling_variants_as_the_prefix_rule_does() -> None:
     for word in words:
         if word not in f.words:
             assert f.has_word(word) == _variant_by_prefixes(f, word), word
+
+
+def test_a_shingle_weighs_as_much_as_the_heaviest_token_it_touches() -> None:
+    # " le " touches only a stop word; " ru" (space, then "ru" of "rue") a common word; "e 12" the number
+    out = weighted_shingles(("le", "rue", "12"), frozenset({"12"}))
+    assert list(out) == [" le ", "le r", "e ru", " rue", "rue ", "ue 1", "e 12", " 12 "]
+    assert out[" le "] == STOP_WEIGHT and out[" rue"] == 1.0 and out["e 12"] == ANCHOR_WEIGHT
+    assert out["le r"] == 1.0 and out["ue 1"] == ANCHOR_WEIGHT
+
+
+def test_a_shingle_seen_twice_keeps_its_heaviest_weight() -> None:
+    # " la " is a stop word's shingle twice; "la r" touches "rue" (1.0) once and "roquette" (an anchor) once
+    out = weighted_shingles(("la", "rue", "la", "roquette", "la", "rue"), frozenset({"roquette"}))
+    assert out[" la "] == STOP_WEIGHT
+    assert out["la r"] == ANCHOR_WEIGHT  # not the weight of its last occurrence ("la rue": 1.0)
+    assert out["a ru"] == 1.0
+
+
+def test_shingles_of_a_text_shorter_than_one_shingle() -> None:
+    assert weighted_shingles((), frozenset()) == {"  ": STOP_WEIGHT}
+    assert weighted_shingles(("x",), frozenset()) == {" x ": 1.0}
