@@ -8,7 +8,8 @@ the comparisons of one chunk overlap Redis running another's step:
 1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
    batch (beforehand, in the worker's scoring process; or here, chunk by chunk); they wait for it (``follow``).
 2. Every other message is looked up (``first``): redelivery, exact repost (folded at once), or near-duplicate
-   candidates in the shared window. A message with no candidate is enqueued in that same call.
+   candidates in the shared window. The script drops candidates whose numbers contradict the message's (the
+   comparison's first test); a message with no candidate left is enqueued in that same call.
 3. Candidates are compared (:func:`classifiers.neardup.best_match`, strictly when either message is priority 0
    or 1) and the decision is committed (``commit``): fold into the best match's cluster, or enqueue. The
    script checks that no new candidate appeared meanwhile — two workers on two partitions filing twins at the
