@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -167,7 +166,7 @@ class _Run:
             rounds += 1
             if rounds > len(members) + MAX_ROUNDS + 1:  # each round settles the earliest waiting message at least
                 raise RuntimeError("near-duplicate folding did not converge")
-            args: list[Any] = [self.store.p, int(time.time() * 1000), self.settings, self.token]
+            args: list[Any] = [self.store.p, self.store.now_ms(), self.settings, self.token]
             for i in ready:
                 args += _args(self.batch[i], self.states[i])
             replies = await self.store._enqueue(keys=[self.store.stats_key], args=args)
@@ -247,7 +246,7 @@ async def _raise_grown(store: QueueStore, batch: Sequence[Pending], states: Sequ
         return
     scripts = _scripts(store)
     pipe = store.redis.pipeline(transaction=False)
-    now = int(time.time() * 1000)
+    now = store.now_ms()
     for item, (priority, category) in targets.items():
         route = store.policy.route(category, priority)
         await scripts.raise_(keys=[store.p + "item:" + item, store.stats_key], args=[

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -57,10 +57,6 @@ def _script(name: str) -> str:
 def _desk_script(name: str) -> str:
     """A desk script with the shared prelude (audit, lease checks) in front of it."""
     return _script("desk") + "\n" + _script(name)
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 class LeaseError(Exception):
@@ -108,18 +104,21 @@ def routing_policy(settings: Settings) -> RoutingPolicy:
     return RoutingPolicy(parse_desks(settings.desks), settings.critical_desk, settings.ageing_seconds)
 
 
-def connect(settings: Settings, policy: RoutingPolicy | None = None) -> QueueStore:
-    """A store on ``settings.redis_url`` (the connection opens lazily, in the caller's event loop)."""
+def connect(settings: Settings, policy: RoutingPolicy | None = None,
+            clock: Callable[[], float] = time.time) -> QueueStore:
+    """A store on ``settings.redis_url`` (the connection opens lazily, in the caller's event loop). ``clock``:
+    the time the scripts are given (epoch seconds); a benchmark spreads a window's fill over hours with it."""
     ttls = Ttls(identity=settings.identity_ttl_seconds, fingerprint=settings.dedupe_window_seconds,
                 resolved=settings.resolved_ttl_seconds, record=settings.identity_ttl_seconds)
     return QueueStore(redis_client.from_url(settings.redis_url), settings.key_prefix,
-                      policy or routing_policy(settings), ttls, DeskLimits.from_settings(settings))
+                      policy or routing_policy(settings), ttls, DeskLimits.from_settings(settings), clock)
 
 
 class QueueStore:
     def __init__(self, client: aioredis.Redis, prefix: str, policy: RoutingPolicy, ttls: Ttls,
-                 limits: DeskLimits | None = None) -> None:
+                 limits: DeskLimits | None = None, clock: Callable[[], float] = time.time) -> None:
         self.redis = client
+        self.clock = clock
         self.policy = policy
         self.ttls = ttls
         self.limits = limits or DeskLimits()
@@ -132,6 +131,9 @@ class QueueStore:
         self._extend = client.register_script(_desk_script("extend"))
         self._escalate = client.register_script(_desk_script("escalate"))
         self._reap = client.register_script(_desk_script("reap"))
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
 
     @property
     def stats_key(self) -> str:
@@ -165,7 +167,7 @@ class QueueStore:
         every queue is empty. Expired leases are reaped first, in the same atomic script. The item carries its
         ``lease`` id (pass it back to extend / resolve / release). Raises ValueError for an unknown desk and
         :class:`LeaseError` ``cap_reached`` when the agent already holds ``agent_max_items`` items."""
-        args: list[Any] = [self.p, agent, _now_ms(), lease_seconds * 1000, secrets.token_hex(8),
+        args: list[Any] = [self.p, agent, self.now_ms(), lease_seconds * 1000, secrets.token_hex(8),
                            self.limits.agent_max_items, self.limits.audit_item_maxlen, self.limits.audit_maxlen,
                            self.limits.flag_after, 100]
         args += self._plan(desk)
@@ -179,7 +181,7 @@ class QueueStore:
         """A new deadline, ``lease_seconds`` from now, for the agent's current lease; returns it (epoch ms)."""
         try:
             return int(await self._extend(keys=[self.leases_key, self._key(item_id)], args=[
-                self.p, item_id, agent, _now_ms(), lease or "", lease_seconds * 1000,
+                self.p, item_id, agent, self.now_ms(), lease or "", lease_seconds * 1000,
                 self.limits.audit_item_maxlen, self.limits.audit_maxlen]))
         except ResponseError as exc:
             raise _refusal(exc) from None
@@ -197,7 +199,7 @@ class QueueStore:
                            reply: str) -> None:
         try:
             await self._settle(keys=[self.leases_key, self._key(item_id), self.stats_key], args=[
-                self.p, item_id, agent, _now_ms(), action, self.ttls.resolved, lease or "",
+                self.p, item_id, agent, self.now_ms(), action, self.ttls.resolved, lease or "",
                 self.limits.audit_item_maxlen, self.limits.audit_maxlen, self.limits.flag_after, reply_id, reply])
         except ResponseError as exc:
             raise _refusal(exc) from None
@@ -214,7 +216,7 @@ class QueueStore:
         new = self.policy.escalate(route, desk, priority)
         try:
             await self._escalate(keys=[self.leases_key, self._key(item_id), self.stats_key], args=[
-                self.p, item_id, actor, _now_ms(), "supervisor" if supervisor else "holder", lease or "",
+                self.p, item_id, actor, self.now_ms(), "supervisor" if supervisor else "holder", lease or "",
                 _text(current[2]), new.desk, int(new.priority), new.queue, reason,
                 self.limits.audit_item_maxlen, self.limits.audit_maxlen])
         except ResponseError as exc:
@@ -232,7 +234,7 @@ class QueueStore:
 
     async def reap(self, limit: int = 500) -> int:
         """Put items whose lease expired back in their queue (counted, audited); returns how many."""
-        return len(await self._reap(keys=[self.leases_key, self.stats_key], args=self._reap_args(_now_ms(), limit)))
+        return len(await self._reap(keys=[self.leases_key, self.stats_key], args=self._reap_args(self.now_ms(), limit)))
 
     async def peek(self, n: int, desk: str | None = None) -> list[dict[str, Any]]:
         """The next ``n`` items in claim order (the same keys as claim.lua), without claiming them."""
@@ -304,7 +306,7 @@ class QueueStore:
             pipe.zcard(self.p + "q:" + route.queue)
             pipe.zrange(self.p + "q:" + route.queue, 0, 0, withscores=True)
         replies = await pipe.execute()
-        now = time.time()
+        now = self.clock()
         out: dict[str, dict[str, float]] = {}
         for i, route in enumerate(routes):
             depth, head = replies[2 * i], replies[2 * i + 1]

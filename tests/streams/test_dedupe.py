@@ -4,6 +4,7 @@ two writers racing on the same twins, priority raise."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,6 +15,7 @@ from classifiers.neardup_cluster import BUCKET_CAP
 from classifiers.routing import RoutingPolicy
 from classifiers.triage import decide
 from classifiers.urgency import Score
+from streams.dedupe import Window, enqueue_items
 from streams.queues import Pending, QueueStore, connect
 from streams.settings import Settings
 
@@ -128,6 +130,28 @@ async def test_the_window_forgets(settings: Settings) -> None:
         # nothing of the window is left once it has passed: its memory is bounded
         assert await store.redis.keys(store.p + "nd:[bf]2:*") == []
         assert await store.redis.keys(store.p + "fp:*") == []
+    finally:
+        await store.redis.aclose()
+
+
+async def test_a_message_is_found_for_the_whole_window_and_at_most_one_slot_more(settings: Settings) -> None:
+    """The window's bounds, on the store's clock: a message filed at t is still a candidate at t + window, and
+    no longer at t + window + one slot (as ``lua/enqueue.lua`` keeps it: in time slots)."""
+    window = 3600
+    now = [time.time()]
+    store = connect(settings.model_copy(update={"dedupe_window_seconds": window}), clock=lambda: now[0])
+    slot = window / Window.of(store).slots
+    start = now[0]
+    metro = "le métro ligne 9 est fermé à Oberkampf ce soir ? je dois rentrer à Mairie de Montreuil"
+    try:
+        assert await store.enqueue([pending("1", APPEAL), pending("2", metro)]) == ["enqueued", "enqueued"]
+        now[0] = start + window - 0.001
+        assert await store.enqueue([pending("3", APPEAL_REPOSTS[0])]) == ["folded_near"]
+        now[0] = start + window + slot + 0.001
+        assert await store.enqueue([pending("4", "URGENT " + metro)]) == ["enqueued"]
+        assert (await store.item("x:2")) is not None  # still queued: only the window forgot it
+        # and these two texts do fold, when in the window
+        assert await enqueue_items(store, [pending("5", metro + " partagez svp")]) == [("folded_near", "x:4")]
     finally:
         await store.redis.aclose()
 
