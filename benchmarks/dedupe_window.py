@@ -9,8 +9,10 @@ For each window size W: W messages of the project's synthetic surge (``streams.g
 from the same templates, and near-duplicate edits added here: "URGENT", "partagez", emoji, truncation) are
 enqueued through the worker's own path (``QueueStore.enqueue`` → ``lua/enqueue.lua`` against a real
 redis-server) to fill the window; then ``--runs`` times ``--measure`` further messages are timed in batches of
-``--batch`` (the worker's batch size). The timed messages are the same at every window size (another night of
-the generator, so only the window changes; ``--measured continued`` times what follows the window in the same
+``--batch`` (the worker's batch size). The window's messages arrive over 90 % of its time (``--fill spread``:
+the store's clock set back), so they lie in all its time slots, as in production, and each lookup reads them
+all. The timed messages are the same at every window size (another night of the generator, so only the window
+changes; ``--measured continued`` times what follows the window in the same
 night instead, where a bigger window also means more exact reposts, which are cheap). *Lookup + insert* is that
 enqueue step, as the worker runs it (sketches are computed beforehand, as the worker's scoring process does;
 their cost is reported on its own line; the batch plan is made in the timed step, chunk by chunk). Memory:
@@ -112,16 +114,32 @@ def decisions(batch: Sequence[tuple[Message, int, str]]) -> list[Decision]:
 
 # --- Vigie: the worker's enqueue path -------------------------------------------------------------------------
 
-async def enqueue_all(settings: Settings, ds: Sequence[Decision], batch: int, offset: int) -> list[str]:
-    store = connect(settings)
+async def enqueue_all(settings: Settings, ds: Sequence[Decision], batch: int, offset: int,
+                      spread: float = 0.0) -> list[str]:
+    """Enqueue ``ds`` in batches, at the current time; or, with ``spread`` > 0, the store's clock set back so
+    that the batches arrive evenly over the ``spread`` seconds before now (a window filled as in production:
+    over all its time slots, not within the few minutes a fill takes)."""
+    clock = _SpreadClock(spread, len(ds))
+    store = connect(settings, clock=clock.time if spread else time.time)
     outcomes: list[str] = []
     try:
         for i in range(0, len(ds), batch):
+            clock.at = i
             outcomes += await store.enqueue([Pending(d, f"bench/0/{offset + i + j}", "bench")
                                              for j, d in enumerate(ds[i:i + batch])])
     finally:
         await store.redis.aclose()
     return outcomes
+
+
+class _SpreadClock:
+    """Message ``at`` of ``n`` arrives ``spread * (1 - at / n)`` seconds before now."""
+
+    def __init__(self, spread: float, n: int) -> None:
+        self.spread, self.n, self.at = spread, max(1, n), 0
+
+    def time(self) -> float:
+        return time.time() - self.spread * (1 - self.at / self.n)
 
 
 def window_bytes(client: redis.Redis, prefix: str) -> tuple[int, int]:
@@ -147,10 +165,10 @@ def used_memory(client: redis.Redis) -> int:
 def run_window(settings: Settings, window: int, measure: int, runs: int, batch: int, brute_max: int,
                brute_sample: int, brute_threshold: float, data: Sequence[tuple[Message, int, str]],
                measured: Sequence[tuple[Message, int, str]], pool: Sequence[tuple[Message, int, str]] = (),
-               lookups: int = 0) -> dict[str, Any]:
-    """Fill the window with ``data[:window]``, then time ``measured`` (``2 * runs * measure`` messages), and
-    ``runs`` times ``lookups`` messages of ``pool`` that are no exact repost (every one a near-duplicate
-    lookup)."""
+               lookups: int = 0, spread: float = 0.9) -> dict[str, Any]:
+    """Fill the window with ``data[:window]`` (arriving over ``spread`` of the window's time), then time
+    ``measured`` (``2 * runs * measure`` messages), and ``runs`` times ``lookups`` messages of ``pool`` that are
+    no exact repost (every one a near-duplicate lookup)."""
     s = harness.phase(settings)
     client = redis.Redis.from_url(s.redis_url)
     before = used_memory(client)
@@ -158,12 +176,15 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     fill = decisions(data[:window])
     sketch_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    asyncio.run(enqueue_all(s, fill, 2000, 0))
+    # over less than the whole window's time: its oldest messages are still in it when the timing ends
+    # (in at least 100 batches: each one arrives at its own time)
+    asyncio.run(enqueue_all(s, fill, min(2000, max(1, window // 100)), 0, spread * s.dedupe_window_seconds))
     fill_s = time.perf_counter() - t0
     seen = {d.fingerprint for d in fill}
     del fill
     after = used_memory(client)
     win_bytes, fps = window_bytes(client, s.key_prefix)
+    slots = sum(1 for _ in client.scan_iter(match="{" + s.key_prefix + "}:nd:b2:*", count=1000))
     rates, exact_rates, outcome_counts = [], [], {}
     for r in range(runs):
         start = 2 * r * measure
@@ -186,7 +207,8 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     looked_up = (outcome_counts.get("enqueued", 0) + outcome_counts.get("folded_near", 0)) / max(
         1, sum(outcome_counts.values()))
     result: dict[str, Any] = {
-        "window": window, "fill_seconds": round(fill_s, 1), "fill_rate": round(window / fill_s),
+        "window": window, "fill_spread": spread, "slots_filled": slots,
+        "fill_seconds": round(fill_s, 1), "fill_rate": round(window / fill_s),
         "sketch_us_per_message": round(sketch_s / window * 1e6, 1),
         "enqueue_per_second": round(statistics.median(rates)), "runs": [round(x) for x in rates],
         "exact_only_enqueue_per_second": round(statistics.median(exact_rates)),
@@ -280,6 +302,10 @@ def main() -> None:
                              "(default), or the ones that follow the window in the same night")
     parser.add_argument("--lookups", type=int, default=5000,
                         help="messages timed per run that are no exact repost (every one a near-duplicate lookup)")
+    parser.add_argument("--fill", choices=("spread", "now"), default="spread",
+                        help="the window's messages arrive over 90%% of its time, in all its time slots, as in "
+                             "production (default); or all now, within the minutes the fill takes (fewer slots "
+                             "to read per lookup: flatters the lookup)")
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--name", default=None, help="results file name [default: dedupe_window]")
     parser.add_argument("--corpus", choices=("surge", "crisislex"), default="surge",
@@ -308,7 +334,8 @@ def main() -> None:
         for w in windows:
             measured = messages(timed, seed=97) if separate else data[w:w + timed]
             res = run_window(settings, w, args.measure, args.runs, args.batch, args.brute_max, args.brute_sample,
-                             threshold, data, measured, pool, args.lookups)
+                             threshold, data, measured, pool, args.lookups,
+                             0.9 if args.fill == "spread" else 0.0)
             print(orjson.dumps(res).decode())
             results.append(res)
     rows = [(f"{r['window']:,}", f"{r['enqueue_per_second']:,}", f"{r['exact_only_enqueue_per_second']:,}",
