@@ -68,7 +68,8 @@ def same_word(a: str, b: str) -> bool:
 
 
 def _unmatched_anchor(a: Form, b: Form) -> bool:
-    """Has ``a`` a name or place that ``b`` lacks?"""
+    """Has ``a`` a name or place that ``b`` lacks? (``streams/lua/enqueue.lua``'s ``surely_apart`` drops the
+    window's candidates that this test and :func:`_nested` reject, in a conservative copy: change both.)"""
     missing = a.word_anchors - b.words  # the common case, set arithmetic; then spelling variants
     return bool(missing) and any(not b.has_word(t) for t in missing)
 

@@ -8,8 +8,9 @@ the comparisons of one chunk overlap Redis running another's step:
 1. :func:`classifiers.neardup_cluster.plan_batch` finds the messages that repost an earlier message of the same
    batch (beforehand, in the worker's scoring process; or here, chunk by chunk); they wait for it (``follow``).
 2. Every other message is looked up (``first``): redelivery, exact repost (folded at once), or near-duplicate
-   candidates in the shared window. The script drops candidates whose numbers contradict the message's (the
-   comparison's first test); a message with no candidate left is enqueued in that same call.
+   candidates in the shared window. The script drops candidates whose numbers, or names and places, surely
+   contradict the message's (tests the comparison would reject them on); a message with no candidate left is
+   enqueued in that same call.
 3. Candidates are compared (:func:`classifiers.neardup.best_match`, strictly when either message is priority 0
    or 1) and the decision is committed (``commit``): fold into the best match's cluster, or enqueue. The
    script checks that no new candidate appeared meanwhile — two workers on two partitions filing twins at the
@@ -61,6 +62,9 @@ class Window:
     bucket_cap: int = BUCKET_CAP
     max_candidates: int = MAX_CANDIDATES
     max_samples: int = MAX_SAMPLES
+    # the script drops candidates whose numbers or names and places surely contradict the message's (what
+    # compare rejects first); off only to check that the outcomes are the same
+    prefilter: bool = True
 
     @classmethod
     def of(cls, store: QueueStore) -> Window:
@@ -70,7 +74,7 @@ class Window:
         """The script's settings argument (see ``lua/enqueue.lua``)."""
         return ",".join(str(v) for v in (
             store.ttls.identity, self.seconds, self.slots, self.bucket_cap, self.max_candidates, self.max_samples,
-            self.authors_ttl, store.limits.audit_item_maxlen, store.limits.audit_maxlen))
+            self.authors_ttl, store.limits.audit_item_maxlen, store.limits.audit_maxlen, int(self.prefilter)))
 
 
 class _Scripts:

@@ -6,7 +6,8 @@
 -- KEYS: 1 stats hash (every other key is built from the prefix: all share its {hash tag})
 -- ARGV: 1 key prefix, 2 now (ms), 3 settings "identity ttl (s),window (s),window slots,refs kept per LSH
 --       bucket,max candidates returned,max sample texts,authors ttl (s),item audit maxlen,global audit
---       maxlen", 4 batch token, then 13 arguments per message:
+--       maxlen,prefilter (1: drop candidates whose numbers or anchors surely contradict the message's)",
+--       4 batch token, then 13 arguments per message:
 --       item id, record coordinate (topic/partition/offset), fingerprint or "", queue score (arrival ms),
 --       queue name, network, author id, mode, mode argument, mode argument 2 (see below), near-duplicate
 --       entry ("priority<TAB>form", "" when the message has no sketch), the LSH band keys (4 bytes each, end
@@ -32,7 +33,8 @@
 --   enqueued     a new item in its queue
 --   verify       {'verify', "last ref:slot:refs of this batch", ref, "item<TAB>priority<TAB>form<TAB>token",
 --                ...}: candidates to compare (the best ones by shared bands, at most "max candidates", less
---                those whose numbers contradict the message's), and where the window was when they were read
+--                those whose numbers or anchors contradict the message's), and where the window was when they
+--                were read
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
@@ -48,7 +50,9 @@
 local stats, prefix, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local conf = {}
 for v in string.gmatch(ARGV[3], '[^,]+') do conf[#conf + 1] = tonumber(v) end
-local id_ttl, window, slots, cap, max_candidates, max_samples, authors_ttl, item_maxlen, all_maxlen = unpack(conf)
+local id_ttl, window, slots, cap, max_candidates, max_samples, authors_ttl, item_maxlen, all_maxlen, prefilter =
+  unpack(conf)
+prefilter = prefilter ~= 0
 local token = ARGV[4]
 local window_ms = window * 1000
 local slot_ms = math.max(1, math.floor(window_ms / slots))
@@ -69,33 +73,63 @@ local function count(field)
   counted[field] = (counted[field] or 0) + 1
 end
 
--- The numbers of an encoded form s[i..j] (classifiers/neardup_form.py: tokens separated by spaces, anchors
--- prefixed with "^"; a number is always an anchor) as a multiset {number = count}, and how many. Only tokens
--- of ASCII digits are seen here (Python's str.isdigit also takes other scripts' digits): a part of each
--- form's numbers, so numbers_apart below only says "apart" where classifiers.neardup.compare would.
-local function numbers(s, i, j)
-  local out, n = {}, 0
-  while true do
-    local a, b, digits = string.find(s, '%^(%d+)', i)
-    if not a or b > j then return out, n end
-    if b == j or string.byte(s, b + 1) == 32 then  -- the whole token is digits
-      out[digits] = (out[digits] or 0) + 1
-      n = n + 1
+-- What the prefilter reads of an encoded form s[i..j] (classifiers/neardup_form.py: tokens separated by single
+-- spaces, anchors prefixed with "^"; numbers are always anchors): its numbers, as a multiset {number = count}
+-- and how many, and its names and places as probes (the first four letters of a word, or the word if shorter).
+-- Only anchors of ASCII digits, or starting with letters a-z, are read (Python's isdigit and its letters take
+-- other scripts too): the prefilter sees a part of each form's anchors, so it only says "apart" where
+-- classifiers.neardup.compare would.
+local function anchors_of(s, i, j)
+  local numbers, n, probes = {}, 0, {}
+  local p = string.find(s, '^', i, true)
+  while p and p < j do
+    local e = string.find(s, ' ', p + 1, true)
+    if not e or e > j then e = j + 1 end
+    local b = string.byte(s, p + 1)
+    if b >= 48 and b <= 57 then
+      local word = string.sub(s, p + 1, e - 1)
+      if not string.find(word, '%D') then
+        numbers[word] = (numbers[word] or 0) + 1
+        n = n + 1
+      end
+    elseif b >= 97 and b <= 122 then
+      local probe = string.sub(s, p + 1, math.min(p + 4, e - 1))
+      if not string.find(probe, '[^a-z]') then probes[#probes + 1] = probe end
     end
-    i = b + 1
+    p = string.find(s, '^', e, true)
   end
+  return numbers, n, probes
 end
 
--- Do the numbers of form s[i..j] contradict the multiset `own` (own_n numbers)? As compare's first test:
--- neither multiset of numbers contains the other ("on est 15" / "on est 5"; one may drop "21h30").
-local function numbers_apart(own, own_n, s, i, j)
-  local other, other_n = numbers(s, i, j)
-  local small, large = own, other
-  if own_n > other_n then small, large = other, own end
-  for number, count in pairs(small) do
-    if (large[number] or 0) < count then return true end
+-- Do two multisets of numbers contradict each other? As compare's first test: neither contains the other
+-- ("on est 15" / "on est 5"; one may drop "21h30").
+local function numbers_apart(a, a_n, b, b_n)
+  if a_n > b_n then a, b = b, a end
+  for number, count in pairs(a) do
+    if (b[number] or 0) < count then return true end
   end
   return false
+end
+
+-- Is a word of `probes` (see anchors_of) surely missing from the text `other`, spelling variants included?
+-- As classifiers.neardup's _unmatched_anchor with Form.has_word, conservatively: a word counts as present
+-- when its probe is anywhere in `other` (a variant of a word of 4+ letters starts with the same four; a
+-- shorter word must be there as it is).
+local function unmatched_anchor(probes, other)
+  for _, probe in ipairs(probes) do
+    if not string.find(other, probe, 1, true) then return true end
+  end
+  return false
+end
+
+-- Would classifiers.neardup.compare surely keep the message (`own`: its anchors_of, and its `entry`) apart
+-- from the form s[i..j] (s: a window value)? Their numbers contradict, or each has a name or place the other
+-- lacks ("rue de Charonne" / "rue de la Roquette").
+local function surely_apart(own, s, i, j)
+  local numbers, n, probes = anchors_of(s, i, j)
+  if own.n > 0 and n > 0 and numbers_apart(own.numbers, own.n, numbers, n) then return true end
+  return #own.probes > 0 and #probes > 0 and unmatched_anchor(probes, own.entry)
+    and unmatched_anchor(own.probes, s)
 end
 
 local function one(item_id, coord, fp, score, queue, network, author, mode, arg, seen_arg, entry, packed_bands,
@@ -129,6 +163,10 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     return redelivery(item_id)
   end
 
+  -- The current slot's buckets of the message's bands, when candidates() read them in this step (nothing
+  -- writes them in between): remember() appends to them without reading them again.
+  local slot_read = nil
+
   -- File this message in the window under its band keys, as a member of cluster `first`.
   local function remember(first)
     if entry == '' then return end
@@ -138,7 +176,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
     end
     local bkey, fkey = bucket_keys[slot], form_keys[slot]
     redis.call('HSET', fkey, ref, first .. '\t' .. entry .. '\t' .. token)
-    local current = redis.call('HMGET', bkey, unpack(bands))
+    local current = slot_read or redis.call('HMGET', bkey, unpack(bands))
     local pairs_, keep = {}, (cap - 1) * REF  -- a bucket keeps the cap - 1 most recent refs, then this one
     for i = 1, nbands do
       local refs = current[i]
@@ -155,16 +193,18 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
   end
 
   -- Candidates in the window: refs sharing a band key, most shared bands first, filed after ref `after` and
-  -- not by this batch, and whose numbers do not contradict the message's (see numbers_apart). Returns a flat
-  -- list ref, "item<TAB>priority<TAB>form<TAB>token", ... (an item dropped meanwhile is seen at commit:
-  -- folding into it enqueues a new item instead)
+  -- not by this batch, and not surely apart from the message (surely_apart). Returns a flat list ref,
+  -- "item<TAB>priority<TAB>form<TAB>token", ... (an item dropped meanwhile is seen at commit: folding into it
+  -- enqueues a new item instead)
   local function candidates(after, since_slot)
     if entry == '' or nbands == 0 then return {} end
-    local own, own_n = numbers(entry, string.find(entry, '\t', 1, true) + 1, #entry)
+    local own = {entry = entry}
+    own.numbers, own.n, own.probes = anchors_of(entry, string.find(entry, '\t', 1, true) + 1, #entry)
     local hits, where, order = {}, {}, {}
     local oldest = math.max(first_slot, since_slot)
     for s = slot, oldest, -1 do  -- newest slot first: on equal hits the most recent ref wins
       local found = filled[s] and redis.call('HMGET', bucket_keys[s], unpack(bands)) or {}
+      if s == slot then slot_read = found end
       for i = 1, #found do
         local refs = found[i]
         if refs then
@@ -186,7 +226,7 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
       local list = by_hits[h]
       list[#list + 1] = r
     end
-    -- the best 2 × max candidates, read slot by slot (one HMGET each); entries of this batch are skipped
+    -- the best 2 × max candidates (entries of this batch are skipped below), by slot
     local chosen, per_slot = 0, {}
     for h = nbands, 1, -1 do
       for _, r in ipairs(by_hits[h] or {}) do
@@ -198,20 +238,32 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
         list[#list + 1] = r
       end
     end
-    -- the first max candidates not of this batch are the ones compared; those whose numbers contradict the
-    -- message's are not returned (the comparison would reject them first thing)
-    local out, taken, mine = {}, 0, '\t' .. token  -- a value filed by this batch ends with its token
+    -- the first max candidates not of this batch, newest slot first, are the ones compared; those whose
+    -- numbers contradict the message's are not returned (the comparison would reject them first thing).
+    -- Their forms are read in steps: the first max candidates, then as many more as were of this batch.
+    local ordered = {}
     for s = slot, oldest, -1 do
-      local refs = per_slot[s]
-      local values = refs and redis.call('HMGET', form_keys[s], unpack(refs)) or {}
-      for i = 1, #values do
-        local value = values[i]
-        if value and taken < max_candidates and not string.find(value, mine, #value - #mine + 1, true) then
-          taken = taken + 1
-          local a = string.find(value, '\t', string.find(value, '\t', 1, true) + 1, true)
-          if not numbers_apart(own, own_n, value, a + 1, #value - #mine) then
-            out[#out + 1] = refs[i]
-            out[#out + 1] = value  -- "item<TAB>priority<TAB>form<TAB>token": split by the caller
+      for _, r in ipairs(per_slot[s] or {}) do ordered[#ordered + 1] = r end
+    end
+    local out, taken, mine, k = {}, 0, '\t' .. token, 1  -- a value filed by this batch ends with its token
+    while taken < max_candidates and k <= #ordered do
+      local stop = math.min(#ordered, k + max_candidates - taken - 1)
+      while k <= stop do  -- ordered[k..stop], one HMGET per slot (they are in slot order)
+        local s, refs = where[ordered[k]], {}
+        while k <= stop and where[ordered[k]] == s do
+          refs[#refs + 1] = ordered[k]
+          k = k + 1
+        end
+        local values = redis.call('HMGET', form_keys[s], unpack(refs))
+        for i = 1, #values do
+          local value = values[i]
+          if value and not string.find(value, mine, #value - #mine + 1, true) then
+            taken = taken + 1
+            local a = string.find(value, '\t', string.find(value, '\t', 1, true) + 1, true)
+            if not (prefilter and surely_apart(own, value, a + 1, #value - #mine)) then
+              out[#out + 1] = refs[i]
+              out[#out + 1] = value  -- "item<TAB>priority<TAB>form<TAB>token": split by the caller
+            end
           end
         end
       end
