@@ -42,7 +42,12 @@ from classifiers.triage import members as triage_members
 if TYPE_CHECKING:
     from streams.queues import Pending, QueueStore
 
-SLOTS = 6  # the window is kept in this many time slots; a slot's keys expire together
+# The window is kept in time slots of window / SLOTS; a slot's keys expire together, and a lookup reads every
+# slot that may hold part of the window (SLOTS + 1 of them): a message stays findable for at least the window,
+# at most one slot longer. One slot (two generations, the current and the last, read per lookup) is the
+# fastest: at a 1M-message window 5,383 lookups/s, against 5,320 with two slots and 2,474 with six (one run
+# each, benchmarks/README.md). The window then holds up to twice its length's messages, 1.5 times on average.
+SLOTS = 1
 MAX_SAMPLES = 3  # sample texts kept on an item (its first near-duplicates)
 MAX_ROUNDS = 8  # commit rounds before a message is enqueued without waiting for more candidates
 CHUNK = 100  # messages per script call: the per-call cost is paid once per chunk, and Redis is never held

@@ -38,7 +38,7 @@
 --   pending      (follow) the earlier message is not enqueued yet
 --
 -- Near-duplicate window, in time slots of window/slots ms (a message stays findable for at least the window,
--- at most one slot longer; every slot's keys expire by themselves):
+-- at most one slot longer; every slot's keys expire by themselves; streams/dedupe.py's SLOTS says how many):
 --   {p}:nd:b2:<slot>  hash: LSH band key -> the last refs filed under it in that slot, end to end, each its
 --                     number in 10 hex digits ("000000000c0000000028"; no separator to parse)
 --   {p}:nd:f2:<slot>  hash: ref -> "item<TAB>priority<TAB>form<TAB>batch token" (the cluster it joined, and
