@@ -11,9 +11,10 @@ enqueued through the worker's own path (``QueueStore.enqueue`` → ``lua/enqueue
 redis-server) to fill the window; then ``--runs`` times ``--measure`` further messages are timed in batches of
 ``--batch`` (the worker's batch size). The window's messages arrive over 90 % of its time (``--fill spread``:
 the store's clock set back), so they lie in all its time slots, as in production, and each lookup reads them
-all. The timed messages are the same at every window size (another night of the generator, so only the window
-changes; ``--measured continued`` times what follows the window in the same
-night instead, where a bigger window also means more exact reposts, which are cheap). *Lookup + insert* is that
+all; the benchmark's clock is put in the middle of a time slot (:class:`Clock`). The timed messages are the
+same at every window size (another night of the generator, so only the window changes; ``--measured
+continued`` times what follows the window in the same night instead, where a bigger window also means more
+exact reposts, which are cheap). *Lookup + insert* is that
 enqueue step, as the worker runs it (sketches are computed beforehand, as the worker's scoring process does;
 their cost is reported on its own line; the batch plan is made in the timed step, chunk by chunk). Memory:
 the window's own keys (LSH buckets, forms, fingerprints: ``MEMORY USAGE``) per message in the window, and
@@ -56,6 +57,7 @@ from classifiers.message import Message, Network
 from classifiers.routing import RoutingPolicy
 from classifiers.triage import Decision, decide
 from classifiers.urgency import Score
+from streams.dedupe import SLOTS
 from streams.embedded import EmbeddedRedis
 from streams.generator import surge
 from streams.queues import Pending, connect
@@ -115,31 +117,39 @@ def decisions(batch: Sequence[tuple[Message, int, str]]) -> list[Decision]:
 # --- Vigie: the worker's enqueue path -------------------------------------------------------------------------
 
 async def enqueue_all(settings: Settings, ds: Sequence[Decision], batch: int, offset: int,
-                      spread: float = 0.0) -> list[str]:
-    """Enqueue ``ds`` in batches, at the current time; or, with ``spread`` > 0, the store's clock set back so
-    that the batches arrive evenly over the ``spread`` seconds before now (a window filled as in production:
-    over all its time slots, not within the few minutes a fill takes)."""
-    clock = _SpreadClock(spread, len(ds))
-    store = connect(settings, clock=clock.time if spread else time.time)
+                      clock: Clock | None = None, spread: float = 0.0) -> list[str]:
+    """Enqueue ``ds`` in batches, at the current time, or at ``clock``'s; with ``spread`` > 0, the batches
+    arrive evenly over the ``spread`` seconds before the clock's now."""
+    store = connect(settings, clock=clock.time if clock is not None else time.time)
     outcomes: list[str] = []
     try:
         for i in range(0, len(ds), batch):
-            clock.at = i
+            if clock is not None:
+                clock.back = spread * (1 - i / len(ds))
             outcomes += await store.enqueue([Pending(d, f"bench/0/{offset + i + j}", "bench")
                                              for j, d in enumerate(ds[i:i + batch])])
     finally:
+        if clock is not None:
+            clock.back = 0.0
         await store.redis.aclose()
     return outcomes
 
 
-class _SpreadClock:
-    """Message ``at`` of ``n`` arrives ``spread * (1 - at / n)`` seconds before now."""
+class Clock:
+    """The benchmark's time, for a window filled as in production: in the middle of one of the window's time
+    slots (``streams.dedupe.SLOTS``), so that a lookup finds the window split between the current slot and
+    the earlier ones as at an average moment, whatever the hour the benchmark runs. It is ahead of the real
+    time (never behind: the window's keys expire at times it gives), and ``back`` seconds earlier while the
+    window is filled."""
 
-    def __init__(self, spread: float, n: int) -> None:
-        self.spread, self.n, self.at = spread, max(1, n), 0
+    def __init__(self, window_seconds: int) -> None:
+        slot = window_seconds / SLOTS
+        now = time.time()
+        self.offset = (now // slot + 1.5) * slot - now
+        self.back = 0.0
 
     def time(self) -> float:
-        return time.time() - self.spread * (1 - self.at / self.n)
+        return time.time() + self.offset - self.back
 
 
 def window_bytes(client: redis.Redis, prefix: str) -> tuple[int, int]:
@@ -178,7 +188,8 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
     t0 = time.perf_counter()
     # over less than the whole window's time: its oldest messages are still in it when the timing ends
     # (in at least 100 batches: each one arrives at its own time)
-    asyncio.run(enqueue_all(s, fill, min(2000, max(1, window // 100)), 0, spread * s.dedupe_window_seconds))
+    clock = Clock(s.dedupe_window_seconds) if spread else None
+    asyncio.run(enqueue_all(s, fill, min(2000, max(1, window // 100)), 0, clock, spread * s.dedupe_window_seconds))
     fill_s = time.perf_counter() - t0
     seen = {d.fingerprint for d in fill}
     del fill
@@ -190,14 +201,14 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
         start = 2 * r * measure
         part = decisions(measured[start: start + measure])
         t0 = time.perf_counter()
-        outcomes = asyncio.run(enqueue_all(s, part, batch, window + start))
+        outcomes = asyncio.run(enqueue_all(s, part, batch, window + start, clock))
         rates.append(len(part) / (time.perf_counter() - t0))
         for o in outcomes:
             outcome_counts[o] = outcome_counts.get(o, 0) + 1
         # the same path without near-duplicate sketches: identity and exact reposts only (enqueue before)
         part = [dataclasses.replace(d, sketch=None) for d in decisions(measured[start + measure: start + 2 * measure])]
         t0 = time.perf_counter()
-        asyncio.run(enqueue_all(s, part, batch, window + start + measure))
+        asyncio.run(enqueue_all(s, part, batch, window + start + measure, clock))
         exact_rates.append(len(part) / (time.perf_counter() - t0))
     client.close()
     # what near-duplicate lookup + insert adds per timed message, as a rate: 1 / (1/full - 1/exact only)
@@ -221,7 +232,7 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
         "redis_bytes_per_message": round((after - before) / window), "outcomes": outcome_counts,
     }
     if lookups and pool:
-        result["lookups"] = _lookup_series(s, window, seen, pool, lookups, runs, batch)
+        result["lookups"] = _lookup_series(s, window, seen, pool, lookups, runs, batch, clock)
     # brute force on the same messages
     bf = BruteForce(brute_threshold)
     t0 = time.perf_counter()
@@ -258,7 +269,7 @@ def run_window(settings: Settings, window: int, measure: int, runs: int, batch: 
 
 
 def _lookup_series(s: Settings, window: int, seen: set[str | None], pool: Sequence[tuple[Message, int, str]],
-                   lookups: int, runs: int, batch: int) -> dict[str, Any]:
+                   lookups: int, runs: int, batch: int, clock: Clock | None) -> dict[str, Any]:
     """Near-duplicate lookup + insert measured directly: messages that are no exact repost of the window or
     of each other (so every one is looked up among the near-duplicates, then filed), enqueued with their
     sketches against the window, and the same messages without sketches in a fresh key space (identity and
@@ -276,10 +287,11 @@ def _lookup_series(s: Settings, window: int, seen: set[str | None], pool: Sequen
     for r in range(runs):
         part = unique[r * n:(r + 1) * n]
         t0 = time.perf_counter()
-        asyncio.run(enqueue_all(s, part, batch, 10 * window + r * n))
+        asyncio.run(enqueue_all(s, part, batch, 10 * window + r * n, clock))
         full.append(n / (time.perf_counter() - t0))
         t0 = time.perf_counter()
-        asyncio.run(enqueue_all(harness.phase(s), [dataclasses.replace(d, sketch=None) for d in part], batch, 0))
+        asyncio.run(enqueue_all(harness.phase(s), [dataclasses.replace(d, sketch=None) for d in part], batch, 0,
+                                clock))
         bare.append(n / (time.perf_counter() - t0))
     step = 1 / max(1e-9, 1 / statistics.median(full) - 1 / statistics.median(bare))
     return {"messages": n, "enqueue_per_second": round(statistics.median(full)), "runs": [round(x) for x in full],

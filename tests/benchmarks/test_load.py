@@ -128,7 +128,7 @@ def test_dedupe_window_smoke(redis_server: EmbeddedRedis, tmp_path: Path) -> Non
                      "--lookups", "50", "--redis-url", redis_server.url, tmp_path=tmp_path)
     (row,) = result["windows"]
     assert row["window"] == 300 and sum(row["outcomes"].values()) == 100
-    assert row["fill_spread"] == 0.9 and row["slots_filled"] >= 1  # by default, filled over the window's time
+    assert row["slots_filled"] >= 2  # by default, filled over the window's time: in more than one time slot
     assert row["enqueue_per_second"] > 0 and row["lookup_insert_per_second"] > 0
     assert row["lookups"]["messages"] == 50 and row["lookups"]["per_lookup_per_second"] > 0
     assert row["window_bytes_per_message"] > 0 and row["brute_force"]["lookups_timed"] == 100
