@@ -49,6 +49,20 @@ async def store(settings: Settings) -> AsyncIterator[QueueStore]:
     await s.redis.aclose()
 
 
+def spy_replies(store: QueueStore, monkeypatch: pytest.MonkeyPatch) -> list[list[bytes]]:
+    """The enqueue script's replies, message by message, from now on (cleared by the caller as it likes)."""
+    replies: list[list[bytes]] = []
+    script = store._enqueue
+
+    async def spy(**kwargs: object) -> list[list[bytes]]:
+        out = await script(**kwargs)
+        replies.extend(out)
+        return out
+
+    monkeypatch.setattr(store, "_enqueue", spy)
+    return replies
+
+
 async def test_edited_reposts_fold_into_the_first_item(store: QueueStore) -> None:
     batch = [pending("1", APPEAL, network=Network.FACEBOOK)]
     batch += [pending(str(i + 2), t) for i, t in enumerate(APPEAL_REPOSTS)]
@@ -184,15 +198,7 @@ async def test_candidates_whose_numbers_contradict_are_settled_by_the_script(sto
     round; a candidate whose numbers are nested in the message's ("à 21h" added) is still returned."""
     hiding = "on est 15 cachés dans la réserve au fond du couloir, ils tirent encore"
     assert await store.enqueue([pending("1", hiding)]) == ["enqueued"]
-    replies: list[list[bytes]] = []
-    script = store._enqueue
-
-    async def spy(**kwargs: object) -> list[list[bytes]]:
-        out = await script(**kwargs)
-        replies.extend(out)
-        return out
-
-    monkeypatch.setattr(store, "_enqueue", spy)
+    replies = spy_replies(store, monkeypatch)
     assert await store.enqueue([pending("2", hiding.replace("15", "5"))]) == ["enqueued"]
     assert [r[0] for r in replies] == [b"enqueued"]
     replies.clear()
@@ -297,15 +303,7 @@ async def test_look_alikes_naming_another_place_are_settled_by_the_script(store:
     surely another place: it is returned, compared, and folds."""
     charonne = "fusillade en cours rue de Charonne, restez chez vous et fermez les volets"
     assert await store.enqueue([pending("1", charonne)]) == ["enqueued"]
-    replies: list[list[bytes]] = []
-    script = store._enqueue
-
-    async def spy(**kwargs: object) -> list[list[bytes]]:
-        out = await script(**kwargs)
-        replies.extend(out)
-        return out
-
-    monkeypatch.setattr(store, "_enqueue", spy)
+    replies = spy_replies(store, monkeypatch)
     assert await store.enqueue([pending("2", charonne.replace("Charonne", "la Roquette"))]) == ["enqueued"]
     assert [r[0] for r in replies] == [b"enqueued"]
     replies.clear()
