@@ -238,9 +238,9 @@ local function one(item_id, coord, fp, score, queue, network, author, mode, arg,
         list[#list + 1] = r
       end
     end
-    -- the first max candidates not of this batch, newest slot first, are the ones compared; those whose
-    -- numbers contradict the message's are not returned (the comparison would reject them first thing).
-    -- Their forms are read in steps: the first max candidates, then as many more as were of this batch.
+    -- the first max candidates not of this batch, newest slot first, are the ones compared; those surely
+    -- apart from the message (surely_apart: the comparison would reject them) are not returned. Their forms
+    -- are read in steps: the first max candidates, then as many more as were of this batch.
     local ordered = {}
     for s = slot, oldest, -1 do
       for _, r in ipairs(per_slot[s] or {}) do ordered[#ordered + 1] = r end
