@@ -16,7 +16,7 @@ _RT_PREFIX = re.compile(r"^(?:\s*rt\b\s*(?:@\w+)?\s*:?\s*)+", re.IGNORECASE)  # 
 _REPEAT = re.compile(r"(\D)\1{2,}")  # never digits: "111" is not "11"
 _SPACE = re.compile(r"\s+")
 _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
-_NOT_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 
 # Ligatures and letters that NFKD leaves alone but people type both ways.
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
@@ -41,6 +41,12 @@ def strip_accents(text: str) -> str:
     return text if text.isascii() else text.translate(_UNACCENTED)
 
 
+def without_urls(text: str, replacement: str) -> str:
+    """``URL.sub(replacement, text)``, without the scan when the text cannot hold a link (every link has a
+    ``/`` or ``www.``): the scan costs ~9 µs a message, a third of the rest of :func:`fold_for_dedupe`."""
+    return URL.sub(replacement, text) if "/" in text or "www." in text.lower() else text
+
+
 def normalize(text: str) -> str:
     """Canonical text for features: lower case, no accents, ``URL``/``@user`` placeholders.
 
@@ -48,7 +54,7 @@ def normalize(text: str) -> str:
     to two (``"aidezzzz!!!!"`` → ``"aidezz!!"``).
     """
     out = strip_accents(text.lower())
-    out = URL.sub(" URL ", out)
+    out = without_urls(out, " URL ")
     out = _MENTION.sub("@user", out)
     out = _REPEAT.sub(r"\1\1", out)
     return _SPACE.sub(" ", out).strip()
@@ -58,9 +64,11 @@ def fold_for_dedupe(text: str) -> str:
     """Text with everything a repost changes removed: RT prefixes, URLs, mentions, trailing hashtags,
     emoji, punctuation and case. Two messages with the same folded text are exact reposts."""
     out = _RT_PREFIX.sub("", text)
-    out = URL.sub(" ", out)
-    out = _MENTION.sub(" ", out)
-    out = _TRAILING_TAGS.sub("", out)
+    out = without_urls(out, " ")
+    if "@" in out:
+        out = _MENTION.sub(" ", out)
+    if "#" in out:
+        out = _TRAILING_TAGS.sub("", out)
     out = strip_accents(out.lower())
     out = _REPEAT.sub(r"\1\1", out)
-    return _SPACE.sub(" ", _NOT_WORD.sub(" ", out.replace("_", " "))).strip()
+    return " ".join(_WORD.findall(out.replace("_", " ")))  # words, one space apart

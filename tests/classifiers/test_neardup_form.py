@@ -21,6 +21,55 @@ def test_shouting_is_mostly_capitals_among_cased_letters() -> None:
     assert _is_shouting("ENORME BOUM PORTE C 🙏 4 blessés")
     assert not _is_shouting("Enorme boum porte C, 4 blessés")
     assert not _is_shouting("😱😱 1312 !!!")  # no cased letter at all
+    assert _is_shouting("ÉVACUEZ LA GARE ÇA BRÛLE, vite") and not _is_shouting("Évacuez la GARE")
+    assert _is_shouting("ПОМОГИТЕ НАМ please") and not _is_shouting("Помогите нам SVP")  # cased letters of any script
+
+
+def _form_the_long_way(text: str) -> Form:
+    """:func:`form`'s token rules written out one token at a time, as they read in the module docstring."""
+    import re
+
+    from classifiers.neardup_form import (
+        _ABBREVIATIONS, _MENTION, _ORDINAL_SUFFIXES, _REPEAT, _RT_PREFIX, DECORATION, PLACE_CUES, STOP,
+        _is_shouting, _strip_trailing_tags,
+    )
+    from classifiers.normalize import URL, strip_accents
+
+    out = _strip_trailing_tags(_MENTION.sub(" ", URL.sub(" . ", _RT_PREFIX.sub("", text))))
+    out = _REPEAT.sub(r"\1\1", strip_accents(out))
+    cased = not _is_shouting(out)
+    tokens: list[str] = []
+    anchors: list[bool] = []
+    after_cue, last_end = False, -1
+    for match in re.finditer(r"\d+|[^\W\d_]+", out):
+        raw = match.group()
+        word = _ABBREVIATIONS.get(raw.lower(), raw.lower())
+        glued, last_end = match.start() == last_end, match.end()
+        if (glued and tokens and tokens[-1].isdigit() and word in _ORDINAL_SUFFIXES) or word in DECORATION:
+            continue
+        anchor = word.isdigit() or (after_cue and (word not in STOP or (len(raw) == 1 and raw.isupper())))
+        if cased and len(raw) > 1 and raw[0].isupper() and not raw.isupper() and word not in STOP:
+            anchor = True
+        after_cue = word in PLACE_CUES or (after_cue and word in STOP)
+        tokens.append(word)
+        anchors.append(anchor)
+    return Form(tokens, anchors)
+
+
+def test_form_reads_tokens_as_written_out_the_long_way() -> None:
+    """:func:`form` caches what it knows of each token and reads the gaps between tokens from one regex pass;
+    on random texts made of the pieces that matter it must agree with the rules written out."""
+    import random
+
+    pieces = ["Rue ", "gare de ", "porte C ", "Tirs ", "au ", "11e ", "21h30 ", "1m60", "svp", "5", "e ", "ème",
+              "ST ", "bd ", "Camille ", "CAMILLE ", "à ", "la ", "Ça ", "_", "-", "!!!", "RT @x: ", "#Paris",
+              "https://t.co/a ", "www.x.fr ", "@lea ", "😱", "ПОМОГИТЕ ", "²", "ıİ", "  ", "\n"]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        f, expected = form(text), _form_the_long_way(text)
+        assert (f.tokens, f.anchors) == (expected.tokens, expected.anchors), text
+        assert (f.content, f.numbers) == (Form(f.tokens, f.anchors).content, Form(f.tokens, f.anchors).numbers)
 
 
 def _variant_by_prefixes(f: Form, word: str) -> bool:

@@ -49,3 +49,14 @@ def test_fold_removes_bare_rt_prefixes_but_not_words_starting_with_rt() -> None:
     assert fold_for_dedupe("RT URGENT fusillade aux Halles") == fold_for_dedupe("urgent fusillade aux halles")
     assert fold_for_dedupe("RT: acab 1312") == "acab 1312"
     assert fold_for_dedupe("rtl annonce des tirs") == "rtl annonce des tirs"
+
+
+def test_links_are_looked_for_only_where_one_can_be() -> None:
+    """``without_urls`` skips the scan without a ``/`` or a ``www.``; it must find every link the scan finds."""
+    from classifiers.normalize import URL, without_urls
+
+    texts = ["rdv https://t.co/xYz ce soir", "voir WWW.interieur.gouv.fr vite", "Www.police.fr", "x.com/abc ok",
+             "on est 3/4 blessés", "police.fr sans lien", "pas de lien ici, www seul", "ｗｗｗ．police．fr"]
+    for text in texts:
+        assert without_urls(text, " ") == URL.sub(" ", text), text
+    assert without_urls("voir WWW.interieur.gouv.fr vite", " ") == "voir   vite"
