@@ -8,6 +8,8 @@ with Jaccard similarity *s* share at least one band with probability 1 − (1 �
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -41,12 +43,25 @@ def _element_hash(element: str) -> int:
 def minhash(items: set[str]) -> npt.NDArray[np.uint64]:
     """``BANDS * ROWS`` min-hashes of ``items``: each permutation is the splitmix64 finaliser of the element's
     64-bit hash xor a per-permutation seed (uint64 arithmetic wraps, as the finaliser wants)."""
-    x = np.fromiter(map(_element_hash, items), dtype=np.uint64, count=len(items))
+    row: npt.NDArray[np.uint64] = minhashes([items])[0]
+    return row
+
+
+def minhashes(item_sets: Sequence[set[str]]) -> npt.NDArray[np.uint64]:
+    """:func:`minhash` of each of ``item_sets`` (none empty), one row each, in one numpy pass over all their
+    elements: per set, the numpy calls cost more than the arithmetic (~12 µs a message against ~3)."""
+    sizes = np.fromiter(map(len, item_sets), dtype=np.intp, count=len(item_sets))
+    if not sizes.all():
+        raise ValueError("an empty set has no min-hash")
+    x = np.fromiter(map(_element_hash, itertools.chain.from_iterable(item_sets)), dtype=np.uint64,
+                    count=int(sizes.sum()))
     z = _SEEDS[:, None] ^ x[None, :]
     z = (z ^ (z >> _S30)) * _C1
     z = (z ^ (z >> _S27)) * _C2
     z = z ^ (z >> _S31)
-    return z.min(axis=1)  # type: ignore[no-any-return]
+    starts = np.zeros(len(item_sets), dtype=np.intp)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    return np.minimum.reduceat(z, starts, axis=1).T.copy()
 
 
 def band_keys(signature: npt.NDArray[np.uint64]) -> tuple[bytes, ...]:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Final
 
-from classifiers.lsh import band_keys, minhash
+from classifiers.lsh import band_keys, minhashes
 from classifiers.neardup_form import Form, form, is_content, remember
 
 # --- thresholds (measured on police_fr_dev, see the module docstring) --------------------------------------
@@ -213,10 +213,18 @@ class Sketch:
 def sketch(text: str) -> Sketch | None:
     """The message's sketch, or None when it is too short to be near-folded (:data:`MIN_TOKENS`) or has no
     content word to hash."""
-    f = form(text)
-    items = elements(f)
-    if len(f.tokens) < MIN_TOKENS or not items:
-        return None
-    encoded = f.encode()
-    remember(encoded, f)
-    return Sketch(encoded, band_keys(minhash(items)))
+    return sketches([text])[0]
+
+
+def sketches(texts: Sequence[str]) -> list[Sketch | None]:
+    """:func:`sketch` of each text, the min-hashes of all of them computed together."""
+    forms = [form(t) for t in texts]
+    items = [elements(f) if len(f.tokens) >= MIN_TOKENS else set() for f in forms]
+    hashed = [i for i, e in enumerate(items) if e]
+    signatures = minhashes([items[i] for i in hashed]) if hashed else None
+    out: list[Sketch | None] = [None] * len(texts)
+    for row, i in enumerate(hashed):
+        encoded = forms[i].encode()
+        remember(encoded, forms[i])
+        out[i] = Sketch(encoded, band_keys(signatures[row]))  # type: ignore[index]
+    return out

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from classifiers.dedupe import fingerprint
 from classifiers.message import Message
-from classifiers.neardup import Sketch, sketch
+from classifiers.neardup import Sketch, sketches
 from classifiers.neardup_cluster import Follow, Member, plan_batch
 from classifiers.routing import Route, RoutingPolicy
 
@@ -32,9 +32,10 @@ def decide(messages: Sequence[Message], scores: Sequence[Score], policy: Routing
     """Pair each message with its score, route it, and fingerprint and sketch it for duplicate folding."""
     if len(messages) != len(scores):
         raise ValueError(f"{len(messages)} messages but {len(scores)} scores")
+    sketched = sketches([m.text for m in messages])
     return [
-        Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text, s.priority), sketch(m.text))
-        for m, s in zip(messages, scores, strict=True)
+        Decision(m, s, policy.route(s.category, s.priority), fingerprint(m.text, s.priority), k)
+        for m, s, k in zip(messages, scores, sketched, strict=True)
     ]
 
 

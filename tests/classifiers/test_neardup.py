@@ -125,3 +125,15 @@ def test_best_match_compares_one_matching_member_per_cluster(monkeypatch: pytest
     calls.clear()
     assert neardup.best_match(target, candidates)[0] in (0, 1, 3)  # type: ignore[index]
     assert len(calls) == 4  # without clusters, every candidate is compared
+
+
+def test_a_batch_is_sketched_as_its_messages_one_by_one() -> None:
+    from classifiers.lsh import minhashes
+    from classifiers.neardup import sketches
+
+    texts = [CAMILLE, "aidez nous svp", LONG, "", *(b for _, b in REPOSTS), "🙏🙏🙏 #PrayForParis", CAMILLE]
+    assert sketches(texts) == [sketch(t) for t in texts]
+    sets = [elements(form(t)) for t in (CAMILLE, LONG, "on est 15 dans la réserve")]
+    assert (minhashes(sets) == [minhash(s) for s in sets]).all()
+    with pytest.raises(ValueError):
+        minhashes([sets[0], set()])
