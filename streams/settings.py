@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     batches_in_flight: int = Field(2, ge=1, description="Batches prepared ahead while one is written")
     scoring_processes: int = Field(1, ge=0, description="Processes that parse and score next to the worker (0: inline)")
     lease_seconds: int = Field(300, ge=1, description="How long a claimed item stays leased")
-    dedupe_window_seconds: int = Field(6 * 3600, ge=1, description="How long reposts fold into an item (a near-duplicate: this long at least, twice at most)")
+    dedupe_window_seconds: int = Field(6 * 3600, ge=1, description="How long reposts fold into an item "
+                                       "(a near-duplicate: this long at least, twice at most)")
     identity_ttl_seconds: int = Field(48 * 3600, ge=1, description="How long a redelivery is recognised")
     resolved_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, description="How long resolved items are kept")
     max_payload_bytes: int = Field(64_000, ge=1, description="Larger records are dead-lettered")
