@@ -210,9 +210,17 @@ def _args(pending: Pending, state: _State) -> list[Any]:
 
 
 def _fields_json(pending: Pending) -> bytes:
-    from streams.queues import _item_fields
-
-    return orjson.dumps([v.decode() if isinstance(v, bytes) else str(v) for v in _item_fields(pending)])
+    """A new item's fields as ``lua/enqueue.lua`` takes them: a JSON array of strings [field, value, ...]."""
+    d, m, s = pending.decision, pending.decision.message, pending.decision.score
+    return orjson.dumps([
+        "id", m.identity, "network", m.network.value, "network_id", str(m.network_id), "author_id", str(m.author_id),
+        "text", m.text, "kind", str(m.kind), "created_at", str(m.created_at), "received_at", str(m.received_at),
+        "conversation_id", str(m.conversation_id or ""), "reply_to", str(m.reply_to or ""), "lang", str(m.lang or ""),
+        "has_media", "1" if m.has_media else "0", "has_url", "1" if m.has_url else "0",
+        "priority", str(int(s.priority)), "category", str(s.category), "urgency", str(round(s.urgency, 4)),
+        "reasons", orjson.dumps(list(s.reasons)).decode(), "desk", str(d.route.desk), "queue", str(d.route.queue),
+        "model", str(pending.model_version),
+    ])
 
 
 def _settle(pending: Pending, state: _State, reply: list[str]) -> None:

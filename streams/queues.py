@@ -356,20 +356,6 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _item_fields(pending: Pending) -> list[Any]:
-    d, m, s = pending.decision, pending.decision.message, pending.decision.score
-    fields: dict[str, Any] = {
-        "id": m.identity, "network": m.network.value, "network_id": m.network_id, "author_id": m.author_id,
-        "text": m.text, "kind": m.kind, "created_at": m.created_at, "received_at": m.received_at,
-        "conversation_id": m.conversation_id or "", "reply_to": m.reply_to or "", "lang": m.lang or "",
-        "has_media": int(m.has_media), "has_url": int(m.has_url),
-        "priority": int(s.priority), "category": s.category, "urgency": round(s.urgency, 4),
-        "reasons": orjson.dumps(list(s.reasons)), "desk": d.route.desk, "queue": d.route.queue,
-        "model": pending.model_version,
-    }
-    return [x for kv in fields.items() for x in kv]
-
-
 _INTS = {"priority", "dup_count", "authors", "after_resolve", "raised_from",
          "has_media", "has_url", "claims", "releases", "expiries", "lease_deadline",
          "score", "first_seen", "last_seen", "claimed_at", "resolved_at", "escalations", "flagged", "audited"}
