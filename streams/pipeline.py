@@ -8,6 +8,7 @@ real Redis. Order matters for the invariants: the Redis write and the emitted re
 from __future__ import annotations
 
 import time
+from collections import Counter as Tally
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -25,6 +26,7 @@ from streams.queues import Pending, QueueStore
 
 NETWORK_HEADER = "network"
 _DUPLICATE_KINDS = {"folded": "exact", "folded_near": "near", "redelivery": "redelivery"}  # outcome → metric kind
+_NETWORKS = frozenset({"facebook", "x", "instagram"})  # consumed records by network; any other is "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +153,15 @@ class Triage:
         pending: list[Pending] = []
         uncounted: list[tuple[str, list[str]]] = []
         out: list[OutRecord] = []
+        # the batch's metrics are tallied by labels here, then added once per label set
+        consumed: Tally[tuple[str, ...]] = Tally()
+        dead: Tally[tuple[str, ...]] = Tally()
         for record, network, result in zip(records, networks, prepared.results, strict=True):
-            self.metrics.consumed.labels(network if network in {"facebook", "x", "instagram"} else "other").inc()
+            consumed[network if network in _NETWORKS else "other",] += 1
             if isinstance(result, ParseError):
                 uncounted.append((record.coordinate, ["dead_letters", f"dead_letters:{result.reason}"]))
                 out.append(self._dead_letter(record, result))
-                self.metrics.dead_letters.labels(result.reason).inc()
+                dead[result.reason,] += 1
                 report.add("dead_letter")
                 continue
             if not result:
@@ -168,26 +173,33 @@ class Triage:
         await self.store.count_records(uncounted)
 
         done = time.time()
+        triaged: Tally[tuple[str, ...]] = Tally()
+        duplicates: Tally[tuple[str, ...]] = Tally()
+        replays = 0
         for p, outcome in zip(pending, outcomes, strict=True):
             report.add(outcome)
-            self._observe(p, outcome, done)
+            d = p.decision
+            if outcome == "enqueued":
+                triaged[str(int(d.route.priority)), d.score.category] += 1
+                self.metrics.triage_latency.observe(max(0.0, done - d.message.received_at))
+            elif outcome in _DUPLICATE_KINDS:
+                duplicates[_DUPLICATE_KINDS[outcome],] += 1
+            else:
+                replays += 1
             out.append(self._triaged(p, outcome))
-        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        m = self.metrics
+        for counter, tally in ((m.consumed, consumed), (m.dead_letters, dead), (m.triaged, triaged),
+                               (m.duplicates, duplicates)):
+            for labels, n in tally.items():
+                counter.labels(*labels).inc(n)
+        if replays:
+            m.replays.inc(replays)
+        m.batch_seconds.observe(time.perf_counter() - started)
         return report, out
 
     async def emit(self, out: Sequence[OutRecord]) -> None:
         """The output records (triaged, dead letters); returns once the broker has them all."""
         await self.sink.send(out)
-
-    def _observe(self, pending: Pending, outcome: str, now: float) -> None:
-        d = pending.decision
-        if outcome == "enqueued":
-            self.metrics.triaged.labels(str(int(d.route.priority)), d.score.category).inc()
-            self.metrics.triage_latency.observe(max(0.0, now - d.message.received_at))
-        elif outcome in _DUPLICATE_KINDS:
-            self.metrics.duplicates.labels(_DUPLICATE_KINDS[outcome]).inc()
-        else:
-            self.metrics.replays.inc()
 
     def _dead_letter(self, record: Record, err: ParseError) -> OutRecord:
         """The original bytes, untouched, with the reason and the source coordinates in headers
