@@ -112,7 +112,7 @@ class _State:
     target: str = ""  # the cluster item chosen among them ("" = none matched)
     best: float = -1.0
     rounds: int = 0
-    fields: bytes = b""  # the new item's fields, as the script takes them (made once)
+    fixed: tuple[Any, ...] = ()  # the script's arguments that do not change from round to round (made once)
 
 
 async def enqueue(store: QueueStore, batch: Sequence[Pending], plan: Sequence[Follow | None] | None = None,
@@ -190,8 +190,8 @@ class _Run:
 
 
 def _args(pending: Pending, state: _State) -> list[Any]:
-    """The message's 13 arguments of ``lua/enqueue.lua`` for this round."""
-    d, m = pending.decision, pending.decision.message
+    """The message's 13 arguments of ``lua/enqueue.lua`` for this round (all but the mode's three are made in
+    the first round and kept)."""
     if state.follow is not None:
         mode, arg, seen = "follow", state.leader, state.follow.kind
     elif not state.reply:
@@ -200,13 +200,14 @@ def _args(pending: Pending, state: _State) -> list[Any]:
         # after MAX_ROUNDS (workers racing on the same twins for that long), commit what was compared
         mode = "commit" if state.rounds < MAX_ROUNDS else "force"
         arg, seen = state.target, state.last_ref
-    sketch = d.sketch
-    if not state.fields:
-        state.fields = _fields_json(pending)
-    return [m.identity, pending.coordinate, d.fingerprint or "", int(m.received_at * 1000), d.route.queue,
-            m.network.value, m.author_id, mode, arg, seen,
-            f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else "",
-            b"".join(sketch.bands) if sketch is not None else b"", state.fields]
+    if not state.fixed:
+        d, m, sketch = pending.decision, pending.decision.message, pending.decision.sketch
+        state.fixed = (m.identity, pending.coordinate, d.fingerprint or "", int(m.received_at * 1000), d.route.queue,
+                       m.network.value, m.author_id,
+                       f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else "",
+                       b"".join(sketch.bands) if sketch is not None else b"", _fields_json(pending))
+    f = state.fixed
+    return [f[0], f[1], f[2], f[3], f[4], f[5], f[6], mode, arg, seen, f[7], f[8], f[9]]
 
 
 def _fields_json(pending: Pending) -> bytes:
