@@ -12,7 +12,7 @@ from typing import Any
 import faust
 import redis.asyncio as aioredis
 
-from streams.app import create_app
+from streams.app import create_app, create_worker
 from streams.networks import NETWORKS
 from streams.settings import Settings
 
@@ -33,4 +33,4 @@ def build(settings: Settings) -> faust.App:
 
 
 if __name__ == "__main__":
-    faust.Worker(build(Settings()), loglevel="WARN", quiet=True).execute_from_commandline()
+    create_worker(build(Settings()), "WARN").execute_from_commandline()

@@ -68,6 +68,16 @@ def create_app(settings: Settings) -> faust.App:
     return app
 
 
+def create_worker(app: faust.App, loglevel: str = "WARN") -> faust.Worker:
+    """The faust worker that runs ``app``, without faust's terminal spinner. To turn the spinner on every log
+    record, faust sets the root logger to DEBUG whatever ``loglevel`` says (``faust.Worker.on_setup_root_logger``),
+    so every debug call of faust, mode and aiokafka (one per record the producer sends) builds a record that
+    no handler writes. Used by the worker and by the benchmarks' bare pass-through agent alike."""
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True)
+    worker.spinner = None
+    return worker
+
+
 @dataclass
 class WorkerDeps:
     """What the agents need, built by the ``vigie worker`` command (or a test) and passed in."""

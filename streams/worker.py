@@ -9,7 +9,7 @@ import faust
 from prometheus_client import CollectorRegistry, start_http_server
 
 from classifiers.urgency import UrgencyModel
-from streams.app import WorkerDeps, create_app, register_agents
+from streams.app import WorkerDeps, create_app, create_worker, register_agents
 from streams.metrics import Metrics
 from streams.pipeline import Triage
 from streams.queues import connect, routing_policy
@@ -52,4 +52,4 @@ def run_worker(settings: Settings, loglevel: str = "WARN") -> None:
     freeze_startup_heap()  # the model and faust live as long as the process: keep them out of full collections
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
-    faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()
+    create_worker(app, loglevel).execute_from_commandline()

@@ -84,3 +84,19 @@ async def test_batches_are_stored_and_acknowledged_in_arrival_order_and_publish_
     assert log.index(("stored", 0)) < log.index(("store start", 1))
     assert log.index(("stored", 1)) < log.index(("emitted", 0))  # batch 1 was stored while 0 was publishing
     assert all(log.index(("emitted", b)) < log.index(("ack", b)) for b in range(3))
+
+
+def test_the_worker_leaves_the_log_level_as_asked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """faust's own worker sets the root logger to DEBUG for its terminal spinner, whatever the log level: every
+    debug call then builds a record. Ours keeps the level it is given."""
+    import logging
+
+    from streams.app import create_app, create_worker
+    from streams.settings import Settings
+
+    worker = create_worker(create_app(Settings(worker_datadir=tmp_path)), "WARN")
+    root = logging.Logger("root-like", logging.WARNING)
+    root.addHandler(logging.NullHandler())
+    worker.on_setup_root_logger(root, logging.WARNING)
+    assert root.level == logging.WARNING and not root.isEnabledFor(logging.DEBUG)
+    assert len(root.handlers) == 1
