@@ -29,28 +29,25 @@ def _form_the_long_way(text: str) -> Form:
     """:func:`form`'s token rules written out one token at a time, as they read in the module docstring."""
     import re
 
-    from classifiers.neardup_form import (
-        _ABBREVIATIONS, _MENTION, _ORDINAL_SUFFIXES, _REPEAT, _RT_PREFIX, DECORATION, PLACE_CUES, STOP,
-        _is_shouting, _strip_trailing_tags,
-    )
+    import classifiers.neardup_form as nf
     from classifiers.normalize import URL, strip_accents
 
-    out = _strip_trailing_tags(_MENTION.sub(" ", URL.sub(" . ", _RT_PREFIX.sub("", text))))
-    out = _REPEAT.sub(r"\1\1", strip_accents(out))
-    cased = not _is_shouting(out)
+    out = nf._strip_trailing_tags(nf._MENTION.sub(" ", URL.sub(" . ", nf._RT_PREFIX.sub("", text))))
+    out = nf._REPEAT.sub(r"\1\1", strip_accents(out))
+    cased = not nf._is_shouting(out)
     tokens: list[str] = []
     anchors: list[bool] = []
     after_cue, last_end = False, -1
     for match in re.finditer(r"\d+|[^\W\d_]+", out):
         raw = match.group()
-        word = _ABBREVIATIONS.get(raw.lower(), raw.lower())
+        word = nf._ABBREVIATIONS.get(raw.lower(), raw.lower())
         glued, last_end = match.start() == last_end, match.end()
-        if (glued and tokens and tokens[-1].isdigit() and word in _ORDINAL_SUFFIXES) or word in DECORATION:
+        if (glued and tokens and tokens[-1].isdigit() and word in nf._ORDINAL_SUFFIXES) or word in nf.DECORATION:
             continue
-        anchor = word.isdigit() or (after_cue and (word not in STOP or (len(raw) == 1 and raw.isupper())))
-        if cased and len(raw) > 1 and raw[0].isupper() and not raw.isupper() and word not in STOP:
+        anchor = word.isdigit() or (after_cue and (word not in nf.STOP or (len(raw) == 1 and raw.isupper())))
+        if cased and len(raw) > 1 and raw[0].isupper() and not raw.isupper() and word not in nf.STOP:
             anchor = True
-        after_cue = word in PLACE_CUES or (after_cue and word in STOP)
+        after_cue = word in nf.PLACE_CUES or (after_cue and word in nf.STOP)
         tokens.append(word)
         anchors.append(anchor)
     return Form(tokens, anchors)
