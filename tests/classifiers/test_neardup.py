@@ -137,3 +137,12 @@ def test_a_batch_is_sketched_as_its_messages_one_by_one() -> None:
     assert (minhashes(sets) == [minhash(s) for s in sets]).all()
     with pytest.raises(ValueError):
         minhashes([sets[0], set()])
+
+
+def test_band_keys_stay_what_the_window_holds() -> None:
+    """Workers of different versions share one window: the band keys of a set must never change."""
+    from classifiers.lsh import band_keys
+
+    keys = band_keys(minhash({"fusil", "charo", "15", "15#1", "15#2"}))
+    assert [k.hex() for k in keys] == ["18335304", "8bf1a2f9", "64cf42e9", "6981a20d", "be80dc81", "0eaaae36",
+                                       "2613c06f", "5ae23464", "491c88ad", "32e25557", "47489922", "853daf21"]
