@@ -1,10 +1,12 @@
 """Which batch failures the worker retries (infrastructure) and which stop it before the ack (bugs), and the
 order in which the agent's batches are stored, published and acknowledged (the agent's own logic, with a
-scripted pipeline standing in for Redis and Kafka: the real ones are in test_worker and test_crash)."""
+scripted pipeline standing in for Redis and Kafka: the real ones are in test_worker and test_crash), and the
+output sink against the real broker."""
 
 import asyncio
 from typing import Any
 
+import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -100,3 +102,39 @@ def test_the_worker_leaves_the_log_level_as_asked(tmp_path) -> None:  # type: ig
     worker.on_setup_root_logger(root, logging.WARNING)
     assert root.level == logging.WARNING and not root.isEnabledFor(logging.DEBUG)
     assert len(root.handlers) == 1
+
+
+@pytest.mark.integration
+async def test_the_sink_sends_every_record_to_its_keys_partition(settings) -> None:  # type: ignore[no-untyped-def]
+    """FaustSink fills a record batch per partition: every record arrives once, in the partition aiokafka's
+    default partitioner gives its key, with its headers; a record larger than a batch goes out alone."""
+    from aiokafka.partitioner import DefaultPartitioner
+    from kafka import KafkaConsumer
+
+    from streams.app import FaustSink, create_app
+    from streams.pipeline import OutRecord
+    from streams.topics import ensure_topics
+
+    ensure_topics(settings)
+    topic = settings.triaged_topic
+    records = [OutRecord(topic, f"x:{i}".encode(), f"value {i}".encode(), [("h", str(i).encode())])
+               for i in range(300)]
+    records += [OutRecord(topic, None, b"unkeyed"), OutRecord(topic, b"big", b"b" * 60_000)]
+    app = create_app(settings)
+    await app.producer.start()
+    try:
+        await FaustSink(app).send(records)
+    finally:
+        await app.producer.stop()
+    consumer = KafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest",
+                             consumer_timeout_ms=5000, max_partition_fetch_bytes=4 * 1024 * 1024)
+    got = [r for _, r in zip(range(len(records)), consumer, strict=False)]
+    partitions = sorted(consumer.partitions_for_topic(topic) or ())
+    consumer.close()
+    assert sorted((r.key or b"", r.value) for r in got) == sorted((r.key or b"", r.value) for r in records)
+    assert len(partitions) > 1 and len({r.partition for r in got}) == len(partitions)
+    for r in got:
+        if r.key is not None:
+            assert r.partition == DefaultPartitioner()(r.key, partitions, partitions), r.key
+        if r.key and r.key.startswith(b"x:"):
+            assert dict(r.headers) == {"h": r.key[2:]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import urllib.request
 
+import orjson
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
@@ -89,6 +90,15 @@ async def test_messages_from_all_networks_reach_their_queues(settings: Settings,
                        if s.name.endswith("_total") and s.labels["kind"] == "redelivery"]
         assert redelivered == [float(len(MESSAGES))]
         assert sum(s.value for s in families["vigie_triaged"].samples if s.name.endswith("_total")) == len(MESSAGES)
+
+        # one triaged record per message and delivery, keyed by the message's identity
+        consumer = KafkaConsumer(settings.triaged_topic, bootstrap_servers=settings.kafka_bootstrap,
+                                 auto_offset_reset="earliest", consumer_timeout_ms=5000)
+        triaged = [r for _, r in zip(range(2 * len(MESSAGES)), consumer, strict=False)]
+        consumer.close()
+        assert sorted(r.key.decode() for r in triaged) == sorted(2 * [m.identity for m in MESSAGES])
+        outcomes = sorted(orjson.loads(r.value)["outcome"] for r in triaged)
+        assert outcomes == len(MESSAGES) * ["enqueued"] + len(MESSAGES) * ["redelivery"]
     finally:
         await store.redis.aclose()
 
