@@ -254,6 +254,22 @@ def _token(raw: str) -> tuple[str, int]:
     return out
 
 
+_PIECES: dict[str, tuple[tuple[str, int, bool], ...]] = {}  # text between spaces → its tokens (word, flags, glued)
+_PIECES_MAX: Final = 100_000
+
+
+def _piece(piece: str) -> tuple[tuple[str, int, bool], ...]:
+    """The tokens of a piece of text without spaces, each with :func:`_token`'s word and flags and whether it
+    is glued to the token before it ("21h30"; never the first of a piece: a space or the text's start is
+    before it)."""
+    if len(_PIECES) >= _PIECES_MAX:
+        _PIECES.clear()
+    known = _TOKENS
+    _PIECES[piece] = out = tuple((*(known.get(raw) or _token(raw)), i > 0 and not gap)
+                                 for i, (gap, raw) in enumerate(_GAP_TOKEN.findall(piece)))
+    return out
+
+
 def form(text: str) -> Form:
     """The :class:`Form` of a message (see the module docstring for what is removed and what is an anchor)."""
     out = _RT_PREFIX.sub("", text)
@@ -268,29 +284,30 @@ def form(text: str) -> Form:
     content: list[str] = []
     numbers: list[str] = []
     after_cue, last_digit = False, False
-    known = _TOKENS
-    for gap, raw in _GAP_TOKEN.findall(out):  # gap: what stands between the previous token and this one
-        word, flags = known.get(raw) or _token(raw)
-        if not gap and last_digit and flags & _ORDINAL:
-            continue  # "11e", "11ème", "21h30", "1m60": the numbers are what count
-        if flags & _DECORATION:
-            continue
-        # after a place cue: the next content word, or a capital letter ("porte C", "tribune E")
-        anchor = bool(flags & _DIGIT) or (after_cue and (not flags & _STOP or bool(flags & _CAPITAL_LETTER)))
-        # a capital at the start of a sentence counts too: names often open a post ("Camille, 27 ans, ...")
-        if cased and flags & _CAPITALISED:
-            anchor = True
-        if flags & _CUE:
-            after_cue = True
-        elif not flags & _STOP:
-            after_cue = False
-        last_digit = bool(flags & _DIGIT)
-        tokens.append(word)
-        anchors.append(anchor)
-        if flags & _CONTENT:
-            content.append(word)
-        if last_digit:
-            numbers.append(word)
+    pieces = _PIECES
+    # tokens never hold a space: the text is read a piece between spaces at a time, each piece's tokens cached
+    for piece in out.split():
+        for word, flags, glued in pieces.get(piece) or _piece(piece):
+            if glued and last_digit and flags & _ORDINAL:
+                continue  # "11e", "11ème", "21h30", "1m60": the numbers are what count
+            if flags & _DECORATION:
+                continue
+            # after a place cue: the next content word, or a capital letter ("porte C", "tribune E")
+            anchor = bool(flags & _DIGIT) or (after_cue and (not flags & _STOP or bool(flags & _CAPITAL_LETTER)))
+            # a capital at the start of a sentence counts too: names often open a post ("Camille, 27 ans, ...")
+            if cased and flags & _CAPITALISED:
+                anchor = True
+            if flags & _CUE:
+                after_cue = True
+            elif not flags & _STOP:
+                after_cue = False
+            last_digit = bool(flags & _DIGIT)
+            tokens.append(word)
+            anchors.append(anchor)
+            if flags & _CONTENT:
+                content.append(word)
+            if last_digit:
+                numbers.append(word)
     f = Form(tuple(tokens), tuple(anchors))
     f._content, f._numbers = tuple(content), tuple(sorted(numbers))  # what sketch() asks for next
     return f

@@ -54,13 +54,13 @@ def _form_the_long_way(text: str) -> Form:
 
 
 def test_form_reads_tokens_as_written_out_the_long_way() -> None:
-    """:func:`form` caches what it knows of each token and reads the gaps between tokens from one regex pass;
-    on random texts made of the pieces that matter it must agree with the rules written out."""
+    """:func:`form` reads the text a piece between spaces at a time and caches what it knows of each piece and
+    token; on random texts made of the pieces that matter it must agree with the rules written out."""
     import random
 
     pieces = ["Rue ", "gare de ", "porte C ", "Tirs ", "au ", "11e ", "21h30 ", "1m60", "svp", "5", "e ", "ème",
               "ST ", "bd ", "Camille ", "CAMILLE ", "à ", "la ", "Ça ", "_", "-", "!!!", "RT @x: ", "#Paris",
-              "https://t.co/a ", "www.x.fr ", "@lea ", "😱", "ПОМОГИТЕ ", "²", "ıİ", "  ", "\n"]
+              "https://t.co/a ", "www.x.fr ", "@lea ", "😱", "ПОМОГИТЕ ", "²", "ıİ", "  ", "\n", "\u00a0", "\x1c"]
     rng = random.Random(11)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
