@@ -14,7 +14,7 @@ from typing import Final
 
 import numpy as np
 
-from classifiers.normalize import strip_accents, without_urls
+from classifiers.normalize import shorten_runs, strip_accents, without_urls
 
 ANCHOR_WEIGHT: Final = 3.0  # shingles of anchors weigh this much in comparisons (classifiers.neardup) ...
 STOP_WEIGHT: Final = 0.5  # ... and those of stop words this much; measured with its thresholds
@@ -23,7 +23,6 @@ STEM: Final = 5  # letters of a word that its LSH element keeps ("nouvelle" ~ "n
 _RT_PREFIX = re.compile(r"^(?:\s*rt\b\s*(?:@\w+)?\s*:?\s*)+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _TRAILING_TAG = re.compile(r"#\w+$")
-_REPEAT = re.compile(r"(\D)\1{2,}")
 _GAP_TOKEN = re.compile(r"([\W_]*)(\d+|[^\W\d_]+)")  # (what precedes a token since the last one, the token)
 
 
@@ -277,7 +276,7 @@ def form(text: str) -> Form:
     if "@" in out:
         out = _MENTION.sub(" ", out)
     out = _strip_trailing_tags(out)
-    out = _REPEAT.sub(r"\1\1", strip_accents(out))
+    out = shorten_runs(strip_accents(out))
     cased = not _is_shouting(out)  # in an all-caps message, capitals say nothing about names
     tokens: list[str] = []
     anchors: list[bool] = []

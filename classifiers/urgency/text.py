@@ -21,7 +21,7 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
-from classifiers.normalize import URL
+from classifiers.normalize import TRIPLE, URL
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 _MENTION = re.compile(r"@\w+")
@@ -54,8 +54,8 @@ def prepare(texts: Sequence[str]) -> list[str]:
     for old, new in _REPLACE:
         if old in joined:
             joined = joined.replace(old, new)
-    joined = _REPEAT.sub(r"\1\1", joined)
-    return [" ".join(t.split()) for t in joined.split(SEPARATOR)]
+    # runs never cross a text's end (the class excludes the separator): each text with a run is shortened alone
+    return [" ".join((_REPEAT.sub(r"\1\1", t) if TRIPLE.search(t) else t).split()) for t in joined.split(SEPARATOR)]
 
 
 ROW_MARK = "\ue000"  # a private-use character between two texts in :func:`tokenize`: a token of its own

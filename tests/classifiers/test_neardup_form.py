@@ -30,10 +30,10 @@ def _form_the_long_way(text: str) -> Form:
     import re
 
     import classifiers.neardup_form as nf
-    from classifiers.normalize import URL, strip_accents
+    from classifiers.normalize import _REPEAT, URL, strip_accents
 
     out = nf._strip_trailing_tags(nf._MENTION.sub(" ", URL.sub(" . ", nf._RT_PREFIX.sub("", text))))
-    out = nf._REPEAT.sub(r"\1\1", strip_accents(out))
+    out = _REPEAT.sub(r"\1\1", strip_accents(out))
     cased = not nf._is_shouting(out)
     tokens: list[str] = []
     anchors: list[bool] = []

@@ -60,3 +60,14 @@ def test_links_are_looked_for_only_where_one_can_be() -> None:
     for text in texts:
         assert without_urls(text, " ") == URL.sub(" ", text), text
     assert without_urls("voir WWW.interieur.gouv.fr vite", " ") == "voir   vite"
+
+
+def test_runs_are_shortened_only_where_three_of_a_kind_stand() -> None:
+    """``shorten_runs`` skips the substitution without three equal characters in a row (any character, digits
+    too); it must cut every run the substitution cuts, and only those."""
+    from classifiers.normalize import _REPEAT, shorten_runs
+
+    texts = ["aidezzzz!!!!", "on est 111 à 1112", "😱😱😱 vite", "non", "a\n\n\nb", "  3   espaces", "aa bb", ""]
+    for text in texts:
+        assert shorten_runs(text) == _REPEAT.sub(r"\1\1", text), text
+    assert shorten_runs("aidezzzz!!!! 111") == "aidezz!! 111"
