@@ -206,8 +206,7 @@ def _args(pending: Pending, state: _State) -> list[Any]:
                        m.network.value, m.author_id,
                        f"{int(d.score.priority)}\t{sketch.form}" if sketch is not None else "",
                        b"".join(sketch.bands) if sketch is not None else b"", _fields_json(pending))
-    f = state.fixed
-    return [f[0], f[1], f[2], f[3], f[4], f[5], f[6], mode, arg, seen, f[7], f[8], f[9]]
+    return [*state.fixed[:7], mode, arg, seen, *state.fixed[7:]]
 
 
 def _fields_json(pending: Pending) -> bytes:
