@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(REPO_ROOT.parent / "shared" / "data", description="Labelled data for training")
     batch_size: int = Field(500, ge=1, description="Max records per processing batch")
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill")
-    batches_in_flight: int = Field(3, ge=1, description="Batches in the worker at once: one written, the others prepared ahead")
+    batches_in_flight: int = Field(3, ge=1, description="Batches in the worker at once: one written, others prepared")
     scoring_processes: int = Field(1, ge=0, description="Processes that parse and score next to the worker (0: inline)")
     lease_seconds: int = Field(300, ge=1, description="How long a claimed item stays leased")
     dedupe_window_seconds: int = Field(6 * 3600, ge=1, description="How long reposts fold into an item "
