@@ -21,12 +21,12 @@ from typing import Any, NoReturn, TypeVar
 
 import faust
 from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
-from aiokafka.partitioner import DefaultPartitioner
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams import kafka_transport
 from streams.networks import NETWORKS
+from streams.partitioner import partitions_for
 from streams.pipeline import OutRecord, Record, Triage
 from streams.queues import QueueStore
 from streams.settings import Settings
@@ -95,31 +95,33 @@ class FaustSink:
     ``send_batch``), rather than ``Topic.send`` or a producer ``send`` per record: the topic path builds
     channel messages, sensor state and a debug log record per message (~10% of a worker's time, measured),
     and a ``send`` per record waits on the topic's metadata, picks the partition and queues the record, one
-    record at a time. faust offers no batch call: the aiokafka producer is its transport producer's. The
-    partition of a key is the one aiokafka's default partitioner gives (faust's too)."""
+    record at a time. faust offers no batch call: the aiokafka producer is its transport producer's. A key's
+    partition is the one aiokafka's default partitioner gives (faust's too), computed for the whole batch
+    (:mod:`streams.partitioner`)."""
 
     def __init__(self, app: faust.App) -> None:
         self.app = app
-        self.partitioner = DefaultPartitioner()
 
     async def send(self, records: Sequence[OutRecord]) -> None:
         transport: Any = self.app.producer  # faust's aiokafka driver
         producer = transport._ensure_producer()
-        partitions = {topic: sorted(await producer.partitions_for(topic)) for topic in {r.topic for r in records}}
-        batches: dict[tuple[str, int], Any] = {}
-        sent = []
+        by_topic: dict[str, list[OutRecord]] = {}
         for r in records:
-            ids = partitions[r.topic]
-            where = (r.topic, self.partitioner(r.key, ids, ids))
-            batch = batches.get(where)
-            if batch is None:
-                batch = batches[where] = producer.create_batch()
-            if batch.append(key=r.key, value=r.value, timestamp=None, headers=list(r.headers)) is None:  # full
-                sent.append(await producer.send_batch(batch, where[0], partition=where[1]))
-                batch = batches[where] = producer.create_batch()
-                batch.append(key=r.key, value=r.value, timestamp=None, headers=list(r.headers))  # the first fits
-        for (topic, partition), batch in batches.items():
-            sent.append(await producer.send_batch(batch, topic, partition=partition))
+            by_topic.setdefault(r.topic, []).append(r)
+        sent = []
+        for topic, rs in by_topic.items():
+            ids = sorted(await producer.partitions_for(topic))
+            batches: dict[int, Any] = {}
+            for r, partition in zip(rs, partitions_for([r.key for r in rs], ids), strict=True):
+                batch = batches.get(partition)
+                if batch is None:
+                    batch = batches[partition] = producer.create_batch()
+                if batch.append(key=r.key, value=r.value, timestamp=None, headers=list(r.headers)) is None:  # full
+                    sent.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = batches[partition] = producer.create_batch()
+                    batch.append(key=r.key, value=r.value, timestamp=None, headers=list(r.headers))  # the first fits
+            for partition, batch in batches.items():
+                sent.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*sent)
 
 
