@@ -48,10 +48,10 @@ def murmur2_many(keys: Sequence[bytes]) -> npt.NDArray[np.uint32]:
 
 def partitions_for(keys: Sequence[bytes | None], partitions: Sequence[int]) -> list[int]:
     """The partition of each key among ``partitions`` (sorted ids), as ``DefaultPartitioner`` picks it."""
-    keyed = [i for i, k in enumerate(keys) if k is not None]
+    keyed = [(i, k) for i, k in enumerate(keys) if k is not None]
     out = [random.choice(partitions) if k is None else 0 for k in keys]  # noqa: S311 (spreading load)
     if keyed:
-        hashes = murmur2_many([keys[i] for i in keyed]) & np.uint32(0x7FFFFFFF)
-        for i, h in zip(keyed, (hashes % len(partitions)).tolist(), strict=True):
+        hashes = murmur2_many([k for _, k in keyed]) & np.uint32(0x7FFFFFFF)
+        for (i, _), h in zip(keyed, (hashes % len(partitions)).tolist(), strict=True):
             out[i] = partitions[h]
     return out
