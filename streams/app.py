@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TypeVar
 
 import faust
 from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
+from faust.sensors import Monitor
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -44,6 +45,25 @@ EXIT_UNEXPECTED = 70
 T = TypeVar("T")
 
 
+class _Monitor(Monitor):
+    """faust's monitor sensor without its per-message statistics (counters by topic, stream and task, and a
+    clock read or two per message and per event, for faust's web pages: Vigie's metrics are its own,
+    :mod:`streams.metrics`). Its other duties (end offsets, commits, which faust's consumer calls directly)
+    stay faust's."""
+
+    def on_message_in(self, tp: Any, offset: int, message: Any) -> None:
+        return None
+
+    def on_stream_event_in(self, tp: Any, offset: int, stream: Any, event: Any) -> None:
+        return None
+
+    def on_stream_event_out(self, tp: Any, offset: int, stream: Any, event: Any, state: Any = None) -> None:
+        return None
+
+    def on_message_out(self, tp: Any, offset: int, message: Any) -> None:
+        return None
+
+
 def create_app(settings: Settings) -> faust.App:
     datadir = settings.worker_datadir or Path(tempfile.gettempdir()) / f"vigie-{settings.group_id}"
     app = faust.App(
@@ -64,6 +84,7 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=False,
         store="memory://",
         datadir=str(datadir),
+        monitor=_Monitor(),
     )
     kafka_transport.install(app, settings.fetch_max_wait)
     return app

@@ -104,6 +104,22 @@ def test_the_worker_leaves_the_log_level_as_asked(tmp_path) -> None:  # type: ig
     assert len(root.handlers) == 1
 
 
+def test_faust_keeps_no_statistics_per_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """faust's monitor counts every message and event by topic, stream and task for its web pages, which the
+    worker does not serve; the worker's monitor skips that per-message work (Vigie's metrics are its own)."""
+    from faust.types import TP, Message
+
+    from streams.app import create_app
+    from streams.settings import Settings
+
+    app = create_app(Settings(worker_datadir=tmp_path))
+    app.sensors.add(app.monitor)  # as faust does when the app starts
+    message = Message("vigie.raw.x", 0, 7, 0.0, 0, {}, b"k", b"v", None)
+    app.sensors.on_message_in(TP("vigie.raw.x", 0), 7, message)
+    app.sensors.on_message_out(TP("vigie.raw.x", 0), 7, message)
+    assert (app.monitor.messages_received_total, app.monitor.messages_active, message.time_in) == (0, 0, None)
+
+
 @pytest.mark.integration
 async def test_the_sink_sends_every_record_to_its_keys_partition(settings) -> None:  # type: ignore[no-untyped-def]
     """FaustSink fills a record batch per partition: every record arrives once, in the partition aiokafka's
