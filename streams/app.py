@@ -85,6 +85,9 @@ def create_app(settings: Settings) -> faust.App:
         store="memory://",
         datadir=str(datadir),
         monitor=_Monitor(),
+        # fetched records handed over per stream before faust stops fetching their partitions (at 80 %) until
+        # the stream has read most of them: faust's 4,096 paused the partitions over and over in a backlog
+        stream_buffer_maxsize=settings.stream_buffer,
     )
     kafka_transport.install(app, settings.fetch_max_wait)
     return app

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     session_timeout: float = Field(6.0, gt=0, description="Consumer group session timeout, seconds")
     heartbeat_interval: float = Field(1.0, gt=0, description="Consumer group heartbeat interval, seconds")
     fetch_max_wait: float = Field(0.1, gt=0, description="Longest a consumer fetch waits for records, seconds")
+    stream_buffer: int = Field(32_768, ge=1, description="Records a stream buffers before faust pauses fetching")
     # --- ingest gateway (vigie gateway) ---
     meta_app_secrets: Secrets = Field((), description="Meta app secrets, comma-separated (any one matching passes)")
     meta_verify_token: SecretStr | None = Field(None, description="Token Meta echoes in the GET subscription handshake")

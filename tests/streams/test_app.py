@@ -120,6 +120,13 @@ def test_faust_keeps_no_statistics_per_message(tmp_path) -> None:  # type: ignor
     assert (app.monitor.messages_received_total, app.monitor.messages_active, message.time_in) == (0, 0, None)
 
 
+def test_the_stream_buffer_is_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from streams.app import create_app
+    from streams.settings import Settings
+
+    assert create_app(Settings(worker_datadir=tmp_path, stream_buffer=1234)).conf.stream_buffer_maxsize == 1234
+
+
 @pytest.mark.integration
 async def test_the_sink_sends_every_record_to_its_keys_partition(settings) -> None:  # type: ignore[no-untyped-def]
     """FaustSink fills a record batch per partition: every record arrives once, in the partition aiokafka's
