@@ -16,6 +16,7 @@ class Metrics(NamedTuple):
     triaged: Counter
     replays: Counter
     batch_seconds: Histogram
+    prepare_seconds: Histogram
     triage_latency: Histogram
     model: Info
 
@@ -32,8 +33,10 @@ class Metrics(NamedTuple):
                             ["priority", "category"], registry=registry),
             replays=Counter("vigie_replayed_messages", "Messages seen again after a restart (no effect)",
                             registry=registry),
-            batch_seconds=Histogram("vigie_batch_duration_seconds", "Time to process one batch",
-                                    registry=registry),
+            batch_seconds=Histogram("vigie_batch_duration_seconds",
+                                    "Time to write one batch to Redis (enqueue, duplicate folding)", registry=registry),
+            prepare_seconds=Histogram("vigie_batch_prepare_seconds", "Time to parse, score and decide one batch, "
+                                      "waiting for the scoring process included", registry=registry),
             triage_latency=Histogram("vigie_triage_latency_seconds",
                                      "Arrival in Kafka to claimable in Redis", buckets=LATENCY_BUCKETS,
                                      registry=registry),

@@ -132,10 +132,14 @@ class Triage:
     async def prepare(self, records: Sequence[Record]) -> Prepared:
         """The pure part (parse, score, decide), in the scoring process when there is one. Nothing is
         written: batches may be prepared ahead while an earlier batch is being written."""
+        started = time.perf_counter()
         raw = [(self.network_of(r), r.value, r.timestamp or time.time()) for r in records]
         if self.scoring is None:
-            return prepare(self.model, self.policy, raw, self.max_payload_bytes)
-        return await self.scoring.prepare(raw, self.max_payload_bytes)
+            prepared = prepare(self.model, self.policy, raw, self.max_payload_bytes)
+        else:
+            prepared = await self.scoring.prepare(raw, self.max_payload_bytes)
+        self.metrics.prepare_seconds.observe(time.perf_counter() - started)
+        return prepared
 
     async def write(self, records: Sequence[Record], prepared: Prepared) -> BatchReport:
         """Redis, then the output records; returns once both are durable (idempotent: safe to repeat)."""

@@ -84,4 +84,7 @@ async def test_a_batch_is_counted_once_per_outcome_and_label(settings: Settings,
     assert counts[("vigie_replayed_messages_total", ())] == 4
     latency = registry.get_sample_value("vigie_triage_latency_seconds_count")
     assert latency == 3
+    # each batch's two stages timed once: parse and score (prepare), then the Redis write
+    assert registry.get_sample_value("vigie_batch_prepare_seconds_count") == 3
+    assert registry.get_sample_value("vigie_batch_duration_seconds_count") == 3
     assert len(sink.records) == 3 * 6  # a triaged record per message, a dead letter per bad record
