@@ -71,3 +71,13 @@ def per_record(before: Snapshot, after: Snapshot, records: int) -> dict[str, flo
     if "machine" in before and "machine" in after and after["at"] > before["at"]:
         out["cores_busy"] = round((after["machine"] - before["machine"]) / (after["at"] - before["at"]), 2)
     return out
+
+
+def ceiling(usage: Mapping[str, float], cores: int | None = None) -> float | None:
+    """Records/s the machine's ``cores`` could do at the CPU per record of ``usage`` (:func:`per_record`) if
+    they did nothing else and none of them ever waited: the bound a consumer meets once every core is busy,
+    whatever runs where. Only the processes read count: with servers on other hosts (``--kafka-url``,
+    ``--redis-url``) it is the bound of the consumers' host. ``None`` when no process's CPU was read."""
+    spent = sum(v for role, v in usage.items() if role != "cores_busy")
+    cores = cores or os.cpu_count() or 1
+    return round(cores * 1e6 / spent, 1) if spent > 0 else None

@@ -137,7 +137,8 @@ class Drain:
     def row(self) -> dict[str, Any]:
         return {"name": self.name, "records": self.records, "seconds": round(self.seconds, 3),
                 "startup_seconds": round(self.startup, 2), "per_second": round(self.per_second, 1),
-                "rss_mb": self.rss_mb, "cpu_us_per_record": self.cpu_us}
+                "rss_mb": self.rss_mb, "cpu_us_per_record": self.cpu_us,
+                "cpu_ceiling_per_second": cpu.ceiling(self.cpu_us)}
 
 
 def raw_topics(settings: Settings) -> list[str]:

@@ -40,12 +40,23 @@ def one_run(base, records, *, partitions: int, two_workers: bool, logdir: Path) 
 
 
 def cpu_table(rows: list[dict[str, Any]]) -> str:
-    """CPU µs per record of each process while the consumers drained (``benchmarks/cpu.py``), and how many of
-    the machine's cores were busy: where the time goes when the processes share the cores."""
+    """CPU µs per record of each process while the consumers drained (``benchmarks/cpu.py``), how many of the
+    machine's cores were busy, and the ceiling that CPU sets: where the time goes when the processes share the
+    cores, and how far the machine could go at that cost (``cpu.ceiling``)."""
     roles = ["consumer", "scoring", "redis-server", "broker"]
     return harness.table([[r["name"], *(r["cpu_us_per_record"].get(k, "") for k in roles),
-                           r["cpu_us_per_record"].get("cores_busy", "")] for r in rows if r["cpu_us_per_record"]],
-                         ["consumer", *(f"{k} µs/rec" for k in roles), "cores busy"])
+                           r["cpu_us_per_record"].get("cores_busy", ""), r["cpu_ceiling_per_second"] or ""]
+                          for r in rows if r["cpu_us_per_record"]],
+                         ["consumer", *(f"{k} µs/rec" for k in roles), "cores busy", "CPU ceiling rec/s"])
+
+
+def median_of(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """One consumer's medians over the runs (the CPU ceiling over the runs that could read it)."""
+    out = {key: statistics.median(r[key] for r in rows) for key in ("per_second", "vs_passthrough")}
+    ceilings = [r["cpu_ceiling_per_second"] for r in rows if r.get("cpu_ceiling_per_second")]
+    if ceilings:
+        out["cpu_ceiling_per_second"] = statistics.median(ceilings)
+    return out
 
 
 def main() -> None:
@@ -74,14 +85,11 @@ def main() -> None:
                                 ["consumer", "records/s", "x pass-through", "start-up s", "RSS MB"]))
             print(cpu_table(rows))
     names = [r["name"] for r in runs[0]]
-    medians = {name: {"per_second": statistics.median(r["per_second"] for run in runs for r in run
-                                                      if r["name"] == name),
-                      "vs_passthrough": statistics.median(r["vs_passthrough"] for run in runs for r in run
-                                                          if r["name"] == name)}
-               for name in names}
+    medians = {name: median_of([r for run in runs for r in run if r["name"] == name]) for name in names}
     print(f"\nmedians over {len(runs)} runs")
-    print(harness.table([[n, round(m["per_second"], 1), round(m["vs_passthrough"], 3)] for n, m in medians.items()],
-                        ["consumer", "records/s", "x pass-through"]))
+    print(harness.table([[n, round(m["per_second"], 1), round(m["vs_passthrough"], 3),
+                          m.get("cpu_ceiling_per_second", "")] for n, m in medians.items()],
+                        ["consumer", "records/s", "x pass-through", "CPU ceiling rec/s"]))
     path = harness.write_result("worker_throughput", {"messages": len(records), "partitions": args.partitions,
                                                       "runs": runs, "medians": medians})
     print(f"results: {path}")

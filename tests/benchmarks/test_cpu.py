@@ -51,3 +51,10 @@ def test_per_record_divides_each_role_and_reports_cores_busy(cpu: ModuleType) ->
     after = {"consumer": 10.3, "scoring": 5.2, "machine": 103.6, "at": 52.0}
     assert cpu.per_record(before, after, 1000) == {"consumer": 300.0, "scoring": 200.0, "cores_busy": 1.8}
     assert cpu.per_record(before, {"at": 52.0}, 1000) == {}  # nothing readable after: nothing said
+
+
+def test_the_ceiling_is_the_cores_over_the_cpu_of_every_process_per_record(cpu: ModuleType) -> None:
+    usage = {"consumer": 100.0, "scoring": 150.0, "redis-server": 150.0, "cores_busy": 1.8}
+    assert cpu.ceiling(usage, cores=2) == 5000.0  # 2 s of CPU a second / 400 µs a record
+    assert cpu.ceiling(usage, cores=4) == 10000.0
+    assert cpu.ceiling({"cores_busy": 1.0}, cores=2) is None  # no process read: no bound

@@ -96,6 +96,9 @@ def test_worker_throughput_smoke(kafka: EmbeddedKafka, redis_server: EmbeddedRed
     # CPU per record by process: the worker's own and its scoring process's (the servers here are the tests')
     assert {"consumer", "scoring"} <= set(names["vigie worker x1"]["cpu_us_per_record"])
     assert "scoring" not in names["faust pass-through"]["cpu_us_per_record"]
+    worker = names["vigie worker x1"]
+    assert worker["cpu_ceiling_per_second"] > 0
+    assert result["medians"]["vigie worker x1"]["cpu_ceiling_per_second"] == worker["cpu_ceiling_per_second"]
 
 
 @pytest.mark.integration
