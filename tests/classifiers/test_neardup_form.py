@@ -109,3 +109,18 @@ def test_a_shingle_seen_twice_keeps_its_heaviest_weight() -> None:
 def test_shingles_of_a_text_shorter_than_one_shingle() -> None:
     assert weighted_shingles((), frozenset()) == {"  ": STOP_WEIGHT}
     assert weighted_shingles(("x",), frozenset()) == {" x ": 1.0}
+
+
+def test_the_decoded_forms_cache_stays_bounded_and_keeps_the_newest() -> None:
+    from classifiers import neardup_form
+
+    neardup_form._FORMS.clear()
+    limit = neardup_form._FORMS_MAX
+    encoded = [f"fusillade rue ^{i} on est {i % 7} personnes" for i in range(2 * limit + 3)]
+    for text in encoded:
+        assert Form.decode(text).encode() == text
+        assert len(neardup_form._FORMS) <= limit
+    assert encoded[-1] in neardup_form._FORMS and encoded[-limit // 2] in neardup_form._FORMS
+    assert encoded[0] not in neardup_form._FORMS
+    assert limit <= 8192  # each form holds ~7.5 KB once compared: the cache is part of the worker's memory budget
+    neardup_form._FORMS.clear()
