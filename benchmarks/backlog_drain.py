@@ -56,8 +56,9 @@ def main() -> None:
                   f"({drain.per_second:.0f}/s once consuming, start-up {drain.startup:.1f}s)", flush=True)
     print()
     print(harness.table([[r["workers"], r["records"], r["total_seconds"], round(r["total_seconds"] / 60, 2),
-                          r["per_second"], r["startup_seconds"], r["rss_mb"]] for r in rows],
-                        ["workers", "records", "drain s", "drain min", "records/s", "start-up s", "RSS MB"]))
+                          r["per_second"], r["startup_seconds"], r["rss_mb"], r["children_rss_mb"]] for r in rows],
+                        ["workers", "records", "drain s", "drain min", "records/s", "start-up s", "RSS MB",
+                         "children RSS MB"]))
     path = harness.write_result("backlog_drain", {"messages": len(records), "partitions": args.partitions,
                                                   "produce_seconds": round(produce_seconds, 1), "rows": rows})
     print(f"results: {path}")

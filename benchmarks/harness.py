@@ -127,7 +127,8 @@ class Drain:
     records: int
     seconds: float  # first → last record
     startup: float  # process start → first record (group join, model load)
-    rss_mb: float | None = None
+    rss_mb: float | None = None  # at the end, the largest consumer process's
+    children_rss_mb: float | None = None  # and its children's (a worker's scoring process): a pod holds both
     cpu_us: dict[str, float] = field(default_factory=dict)  # per record, by process (cpu.per_record)
 
     @property
@@ -137,7 +138,7 @@ class Drain:
     def row(self) -> dict[str, Any]:
         return {"name": self.name, "records": self.records, "seconds": round(self.seconds, 3),
                 "startup_seconds": round(self.startup, 2), "per_second": round(self.per_second, 1),
-                "rss_mb": self.rss_mb, "cpu_us_per_record": self.cpu_us,
+                "rss_mb": self.rss_mb, "children_rss_mb": self.children_rss_mb, "cpu_us_per_record": self.cpu_us,
                 "cpu_ceiling_per_second": cpu.ceiling(self.cpu_us)}
 
 
@@ -199,7 +200,7 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
     procs = []
     started = time.monotonic()
     first: float | None = None
-    rss: list[float] = []
+    rss: list[tuple[float, float]] = []
     roles: dict[str, list[int]] = {}
     before: cpu.Snapshot = {}
     counted_from = 0
@@ -225,13 +226,15 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
             if now - started > timeout:
                 raise TimeoutError(f"{name}: {done} of {expected} after {timeout}s")
             time.sleep(poll)
-        rss = [r for p in procs if (r := rss_mb(p.pid)) is not None]
+        rss = [(r, sum(rss_mb(c) or 0.0 for c in cpu.children(p.pid))) for p in procs
+               if (r := rss_mb(p.pid)) is not None]
     finally:
         for p in procs:
             stop_process(p)
         client.close()
     assert first is not None
-    return Drain(name, expected, time.monotonic() - first, first - started, max(rss) if rss else None, usage)
+    biggest = max(rss, key=sum) if rss else (None, None)
+    return Drain(name, expected, time.monotonic() - first, first - started, *biggest, cpu_us=usage)
 
 
 def _roles(procs: Sequence[subprocess.Popen[bytes]]) -> dict[str, list[int]]:

@@ -81,8 +81,9 @@ def main() -> None:
             runs.append(rows)
             print(f"run {i + 1}/{args.runs}, {len(records)} records, {args.partitions} partitions per topic")
             print(harness.table([[r["name"], r["per_second"], r["vs_passthrough"], r["startup_seconds"],
-                                  r["rss_mb"] or ""] for r in rows],
-                                ["consumer", "records/s", "x pass-through", "start-up s", "RSS MB"]))
+                                  r["rss_mb"] or "", r["children_rss_mb"] or ""] for r in rows],
+                                ["consumer", "records/s", "x pass-through", "start-up s", "RSS MB",
+                                 "children RSS MB"]))
             print(cpu_table(rows))
     names = [r["name"] for r in runs[0]]
     medians = {name: median_of([r for run in runs for r in run if r["name"] == name]) for name in names}

@@ -98,6 +98,9 @@ def test_worker_throughput_smoke(kafka: EmbeddedKafka, redis_server: EmbeddedRed
     assert "scoring" not in names["faust pass-through"]["cpu_us_per_record"]
     worker = names["vigie worker x1"]
     assert worker["cpu_ceiling_per_second"] > 0
+    # memory of the worker and of its scoring process, which a pod holds together; the pass-through has no child
+    assert worker["rss_mb"] > 0 and worker["children_rss_mb"] > 0
+    assert names["faust pass-through"]["children_rss_mb"] == 0
     assert result["medians"]["vigie worker x1"]["cpu_ceiling_per_second"] == worker["cpu_ceiling_per_second"]
 
 
