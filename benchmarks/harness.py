@@ -226,7 +226,7 @@ def drain_with(settings: Settings, name: str, expected: int, *, workers: int = 1
             if now - started > timeout:
                 raise TimeoutError(f"{name}: {done} of {expected} after {timeout}s")
             time.sleep(poll)
-        rss = [(r, sum(rss_mb(c) or 0.0 for c in cpu.children(p.pid))) for p in procs
+        rss = [(r, round(sum(rss_mb(c) or 0.0 for c in cpu.children(p.pid)), 1)) for p in procs
                if (r := rss_mb(p.pid)) is not None]
     finally:
         for p in procs:
